@@ -1,0 +1,158 @@
+/**
+ * The one place that reads process.env. Everything else asks this module.
+ *
+ * Two layers:
+ * - `parseBootEnv` validates what the operator set, before the console starts
+ *   (database choice, data dir, port, secrets). Errors name the variable and what it expects.
+ * - `env()` is the runtime view inside the running console, after boot has resolved
+ *   the database URL (embedded or external) and the session secret.
+ */
+import { z } from "zod";
+
+const KNOWN_WEAK_SECRETS = new Set([
+  "secret",
+  "changeme",
+  "change-me",
+  "changeit",
+  "password",
+  "nextauth-secret",
+  "your-secret",
+  "development-secret",
+  "opsdeck",
+]);
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    },
+    { message: "expected a URL like postgresql://user:password@host:5432/database" },
+  );
+
+const emptyToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+export const bootEnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+  OPSDECK_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./.opsdeck")),
+  PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: "expected a TCP port number between 1 and 65535" })
+      .int({ message: "expected a whole TCP port number between 1 and 65535" })
+      .min(1, { message: "expected a TCP port number between 1 and 65535" })
+      .max(65535, { message: "expected a TCP port number between 1 and 65535" })
+      .default(3000),
+  ),
+  OPSDECK_HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
+  OPSDECK_ROLE: z.preprocess(
+    emptyToUndefined,
+    z.enum(["web", "worker", "all"], { message: 'expected one of "web", "worker", "all"' }).default("all"),
+  ),
+  NEXTAUTH_SECRET: z.string().optional(),
+  NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url({ message: "expected the console's public URL, e.g. https://ops.example.com" }).optional()),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(["debug", "info", "warn", "error"], { message: 'expected one of "debug", "info", "warn", "error"' }).default("info"),
+  ),
+});
+
+export type BootEnv = z.infer<typeof bootEnvSchema>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const name = issue.path.join(".") || "(environment)";
+    return `${name}: ${issue.message}`;
+  });
+}
+
+/** A secret is weak when it is one of the well-known placeholders or too short to resist guessing. */
+export function secretProblem(name: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const trimmed = value.trim();
+  if (trimmed === "") return `${name}: is set but empty; set it to a random value of at least 32 characters (openssl rand -base64 32)`;
+  if (KNOWN_WEAK_SECRETS.has(trimmed.toLowerCase()))
+    return `${name}: is a well-known default ("${trimmed}"); set it to a random value of at least 32 characters (openssl rand -base64 32)`;
+  if (trimmed.length < 32) return `${name}: is too short (${trimmed.length} characters); use at least 32 random characters (openssl rand -base64 32)`;
+  return null;
+}
+
+/**
+ * Validates the operator's environment before start. Throws ConfigError listing every problem.
+ * In production with an external database the session secret must be set explicitly: several
+ * replicas share it, so one cannot be generated per machine.
+ */
+export function parseBootEnv(source: Record<string, string | undefined> = process.env): BootEnv {
+  const result = bootEnvSchema.safeParse(source);
+  const problems = result.success ? [] : describeIssues(result.error);
+  const secret = source.NEXTAUTH_SECRET;
+  const weak = secretProblem("NEXTAUTH_SECRET", secret);
+  const nodeEnv = result.success ? result.data.NODE_ENV : source.NODE_ENV;
+  if (weak && (nodeEnv === "production" || (secret !== undefined && secret.trim() !== ""))) problems.push(weak);
+  if (
+    nodeEnv === "production" &&
+    result.success &&
+    result.data.DATABASE_URL !== undefined &&
+    (secret === undefined || secret.trim() === "")
+  ) {
+    problems.push(
+      "NEXTAUTH_SECRET: required in production with an external DATABASE_URL (every replica must share it); set it to a random value of at least 32 characters (openssl rand -base64 32)",
+    );
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
+}
+
+/** What the running console sees once boot has resolved the database and secret. */
+const runtimeEnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: postgresUrl,
+  NEXTAUTH_SECRET: z.string().min(32, { message: "expected at least 32 characters" }),
+  NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  OPSDECK_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./.opsdeck")),
+  OPSDECK_EMBEDDED_DB: z.preprocess(emptyToUndefined, z.enum(["0", "1"]).default("0")),
+  OPSDECK_ROLE: z.preprocess(emptyToUndefined, z.enum(["web", "worker", "all"]).default("all")),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+});
+
+export type RuntimeEnv = z.infer<typeof runtimeEnvSchema>;
+
+let cached: RuntimeEnv | undefined;
+
+export function env(): RuntimeEnv {
+  if (cached) return cached;
+  const result = runtimeEnvSchema.safeParse(process.env);
+  if (!result.success) throw new ConfigError(describeIssues(result.error));
+  cached = result.data;
+  return cached;
+}
+
+/** Read-only snapshot of the raw process environment, for boot code that must pass it on to children. */
+export function rawEnv(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}
+
+/** Boot code publishes what it resolved so the Next.js side (same process) can read it through env(). */
+export function publishRuntimeEnv(values: { DATABASE_URL: string; NEXTAUTH_SECRET: string; OPSDECK_EMBEDDED_DB: "0" | "1"; OPSDECK_DATA_DIR: string }) {
+  process.env.DATABASE_URL = values.DATABASE_URL;
+  process.env.NEXTAUTH_SECRET = values.NEXTAUTH_SECRET;
+  process.env.OPSDECK_EMBEDDED_DB = values.OPSDECK_EMBEDDED_DB;
+  process.env.OPSDECK_DATA_DIR = values.OPSDECK_DATA_DIR;
+  cached = undefined;
+}

@@ -1,0 +1,65 @@
+/**
+ * Opsdeck's process: boot (database, migrations, secret) then serve Next.js.
+ * `tsx server.ts` (production: NODE_ENV=production), `tsx server.ts --dev` for development.
+ */
+import { createServer } from "node:http";
+import next from "next";
+import { ConfigError } from "./lib/config/env";
+import { isAppError } from "./lib/errors/app-error";
+import { log } from "./lib/log/logger";
+import { bootConsole } from "./lib/server/boot";
+
+const startedAt = performance.now();
+const dev = process.argv.includes("--dev");
+
+async function main() {
+  const booted = await bootConsole();
+  const { PORT: port, OPSDECK_HOST: hostname } = booted.env;
+  const app = next({ dev, dir: process.cwd(), hostname, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info(`Received ${signal}; shutting down`);
+    server.close();
+    server.closeAllConnections();
+    await booted.shutdown();
+    log.info("Stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, hostname, () => resolve());
+  });
+  const shownHost = hostname === "0.0.0.0" || hostname === "127.0.0.1" ? "localhost" : hostname;
+  const db = booted.database.kind === "embedded" ? `embedded Postgres (${booted.database.dataDir})` : booted.database.where;
+  log.info(`Opsdeck ready on http://${shownHost}:${port}`, {
+    database: db,
+    migrationsApplied: booted.migrationsApplied.length,
+    instance: booted.instance.id,
+    starts: booted.instance.starts,
+    startMs: Math.round(performance.now() - startedAt),
+    mode: dev ? "development" : "production",
+  });
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Opsdeck cannot start. ${error.message}\n`);
+  } else if (isAppError(error)) {
+    process.stderr.write(`Opsdeck cannot start: ${error.userMessage}\n`);
+    if (error.cause) log.debug("cause", { cause: error.cause });
+  } else {
+    process.stderr.write(`Opsdeck cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});
