@@ -54,7 +54,10 @@ async function main() {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
-    process.stderr.write(`Opsdeck cannot start. ${error.message}\n`);
+    const lines = error.problems;
+    process.stderr.write(
+      lines.length === 1 ? `Opsdeck cannot start: ${lines[0]}\n` : `Opsdeck cannot start:\n${lines.map((l) => `  - ${l}`).join("\n")}\n`,
+    );
   } else if (isAppError(error)) {
     process.stderr.write(`Opsdeck cannot start: ${error.userMessage}\n`);
     if (error.cause) log.debug("cause", { cause: error.cause });
