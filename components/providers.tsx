@@ -10,8 +10,7 @@ export function Providers({ children }: { children: ReactNode }) {
       new QueryClient({
         defaultOptions: {
           queries: {
-            // Live views poll; a refetch on every window focus would only add noise.
-            refetchOnWindowFocus: false,
+            // Live views poll on their own interval; this only avoids duplicate fetches on mount.
             staleTime: 2_000,
           },
         },

@@ -1,0 +1,49 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { LogoIcon } from "@/components/icons";
+import { MobileNav } from "@/components/mobile-nav";
+import { NavLinks } from "@/components/nav-links";
+import { OPSDECK_VERSION } from "@/lib/version";
+
+export default function ConsoleLayout({ children }: { children: ReactNode }) {
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-900 focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:outline-2 focus:outline-sky-500"
+      >
+        Skip to content
+      </a>
+
+      <header className="sticky top-0 z-40 border-b border-white/10 bg-slate-950 text-white">
+        <div className="relative flex h-14 items-center gap-3 px-4 lg:px-5">
+          <MobileNav />
+          <Link
+            href="/dashboard"
+            className="flex items-center gap-2 rounded-md font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400"
+          >
+            <LogoIcon className="size-5 text-sky-400" />
+            <span>Opsdeck</span>
+          </Link>
+          <span aria-hidden className="hidden h-5 w-px bg-white/15 sm:block" />
+          <span className="hidden text-sm text-slate-400 sm:block">Console</span>
+          {/* The user menu (account, role, MFA, sign out) mounts here with the identity phase. */}
+          <div className="ml-auto flex items-center gap-2" data-slot="user-menu" />
+        </div>
+      </header>
+
+      <div className="flex flex-1">
+        <aside className="hidden w-56 shrink-0 flex-col border-r border-white/10 bg-slate-950 lg:sticky lg:top-14 lg:flex lg:h-[calc(100dvh-3.5rem)]">
+          <nav aria-label="Console" className="flex-1 overflow-y-auto px-3 py-4">
+            <NavLinks />
+          </nav>
+          <p className="border-t border-white/10 px-5 py-3 text-xs text-slate-400">Opsdeck v{OPSDECK_VERSION}</p>
+        </aside>
+
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-6 lg:px-10 lg:py-8">
+          <div className="mx-auto max-w-6xl">{children}</div>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// One production server for the whole e2e run, on a fresh embedded database.
+// Workers re-read this file, so the data dir is fixed once in the environment they inherit.
+process.env.OPSDECK_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
+const port = Number(process.env.OPSDECK_E2E_PORT ?? 3210);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  outputDir: "test-results",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: process.env.CI ? [["list"], ["json", { outputFile: "test-results/e2e.json" }]] : [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+    },
+  },
+  projects: [
+    { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, channel: undefined } },
+  ],
+  webServer: {
+    command: "node_modules/.bin/tsx server.ts",
+    url: `${baseURL}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      PORT: String(port),
+      OPSDECK_HOST: "127.0.0.1",
+      OPSDECK_DATA_DIR: process.env.OPSDECK_E2E_DATA_DIR,
+      NEXT_TELEMETRY_DISABLED: "1",
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/root",
+    },
+  },
+});
