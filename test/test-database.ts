@@ -33,3 +33,39 @@ export async function createTestDatabase(prefix = "t"): Promise<{ name: string; 
     },
   };
 }
+
+/**
+ * A migrated database of its own for this test file, published as the console's DATABASE_URL
+ * (so lib/db/pool and lib/db/prisma use it). Call in beforeAll; returns a cleanup for afterAll.
+ */
+export async function useMigratedTestDatabase(prefix = "t"): Promise<{ name: string; url: string; cleanup: () => Promise<void> }> {
+  const { migrate } = await import("../lib/db/migrate");
+  const { publishRuntimeEnv } = await import("../lib/config/env");
+  const { closePool } = await import("../lib/db/pool");
+  const { disconnectPrisma } = await import("../lib/db/prisma");
+  const db = await createTestDatabase(prefix);
+  await migrate(db.url);
+  await closePool();
+  await disconnectPrisma();
+  publishRuntimeEnv({ DATABASE_URL: db.url, NEXTAUTH_SECRET: "test-secret-".padEnd(48, "x"), OPSDECK_EMBEDDED_DB: "0", OPSDECK_DATA_DIR: `/tmp/opsdeck-test-data-${db.name}` });
+  return {
+    name: db.name,
+    url: db.url,
+    cleanup: async () => {
+      await closePool();
+      await disconnectPrisma();
+      await db.drop();
+    },
+  };
+}
+
+/** Runs SQL as the test superuser against a database (for tamper tests, injected failures). */
+export async function superuserQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<T>(sql, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
