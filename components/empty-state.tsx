@@ -29,3 +29,20 @@ export function EmptyState({ icon: IconComponent, title, description, children, 
     </div>
   );
 }
+
+/** "What will appear here" list, for EmptyState children on pages whose feature is not built yet. */
+export function PlannedList({ heading = "What will appear here", items }: { heading?: string; items: readonly string[] }) {
+  return (
+    <div className="rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-slate-200 ring-inset">
+      <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{heading}</p>
+      <ul className="mt-2 space-y-1.5">
+        {items.map((item) => (
+          <li key={item} className="flex gap-2 text-sm text-slate-700">
+            <span aria-hidden className="mt-2 size-1.5 shrink-0 rounded-full bg-slate-400" />
+            <span>{item}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
