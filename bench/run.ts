@@ -1,0 +1,23 @@
+/**
+ * `npm run bench`: every benchmark, one table. Each row shows Opsdeck and the peer measured in the same run.
+ * Run one with `npm run bench -- cold-start`.
+ */
+import { benchColdStart } from "./cold-start";
+
+const benches: Record<string, { peer: string; run: () => Promise<string[][]> }> = {
+  "cold-start": { peer: "embedded Postgres alone", run: benchColdStart },
+};
+
+const only = process.argv.slice(2);
+const rows: string[][] = [["benchmark", "case", "opsdeck", "peer", "peer is", "overhead"]];
+for (const [name, bench] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  process.stderr.write(`running ${name}…\n`);
+  for (const r of await bench.run()) rows.push([r[0]!, r[1]!, r[2]!, r[3]!, bench.peer, r[4]!]);
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const [i, r] of rows.entries()) {
+  console.log(`| ${r.map((c, j) => c.padEnd(widths[j]!)).join(" | ")} |`);
+  if (i === 0) console.log(`| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`);
+}
+process.exit(0);
