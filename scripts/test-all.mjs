@@ -41,9 +41,9 @@ function readJson(file) {
   }
 }
 
-mkdirSync("test-results", { recursive: true });
+mkdirSync(".test-reports", { recursive: true });
 mkdirSync("e2e/screenshots", { recursive: true });
-for (const f of ["test-results/vitest.json", "test-results/e2e.json"]) rmSync(f, { force: true });
+for (const f of [".test-reports/vitest.json", ".test-reports/e2e.json"]) rmSync(f, { force: true });
 const t0 = Date.now();
 
 await Promise.all([
@@ -53,15 +53,15 @@ await Promise.all([
 ]);
 
 const [, built] = await Promise.all([
-  run("vitest (unit + integration)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]),
+  run("vitest (unit + integration)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=.test-reports/vitest.json"]),
   run("next build", bin("next"), ["build"]),
 ]);
 
 if (built) await run("playwright e2e", bin("playwright"), ["test"], { live: true });
 else results.push({ name: "playwright e2e", ok: false, seconds: "0 (no build)" });
 
-const vitest = readJson("test-results/vitest.json");
-const e2e = readJson("test-results/e2e.json");
+const vitest = readJson(".test-reports/vitest.json");
+const e2e = readJson(".test-reports/e2e.json");
 const passed = (vitest?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0);
 const failed =
   (vitest ? vitest.numFailedTests : 1) + (e2e ? (e2e.stats?.unexpected ?? 0) + (e2e.stats?.flaky ?? 0) : built ? 1 : 0);
