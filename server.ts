@@ -5,6 +5,7 @@
 import { createServer } from "node:http";
 import next from "next";
 import { ConfigError } from "./lib/config/env";
+import { announceFirstAdminSetup } from "./lib/auth/first-admin-setup";
 import { isAppError } from "./lib/errors/app-error";
 import { log } from "./lib/log/logger";
 import { bootConsole } from "./lib/server/boot";
@@ -50,6 +51,10 @@ async function main() {
     startMs: Math.round(performance.now() - startedAt),
     mode: dev ? "development" : "production",
   });
+  // No users yet: print a one-time link (30 minutes) to create the first admin. Never fatal.
+  await announceFirstAdminSetup(booted.env.NEXTAUTH_URL ?? `http://${shownHost}:${port}`).catch((error: unknown) =>
+    log.error("Could not create the first-admin setup link; run `npm run opsdeck -- users create --email … --role admin`", { error }),
+  );
 }
 
 main().catch((error: unknown) => {

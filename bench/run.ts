@@ -2,10 +2,12 @@
  * `npm run bench`: every benchmark, one table. Each row shows Opsdeck and the peer measured in the same run.
  * Run one with `npm run bench -- cold-start`.
  */
+import { benchAudit } from "./audit";
 import { benchColdStart } from "./cold-start";
 
 const benches: Record<string, { peer: string; run: () => Promise<string[][]> }> = {
   "cold-start": { peer: "embedded Postgres alone", run: benchColdStart },
+  audit: { peer: "plain SQL on the same rows, same run", run: benchAudit },
 };
 
 const only = process.argv.slice(2);

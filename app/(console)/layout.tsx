@@ -3,9 +3,13 @@ import type { ReactNode } from "react";
 import { LogoIcon } from "@/components/icons";
 import { MobileNav } from "@/components/mobile-nav";
 import { NavLinks } from "@/components/nav-links";
+import { requireActor } from "@/lib/auth/require-actor";
 import { OPSDECK_VERSION } from "@/lib/version";
+import { UserMenu } from "./user-menu";
 
-export default function ConsoleLayout({ children }: { children: ReactNode }) {
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  // Signed-in area: anonymous visitors go to the sign-in page. (Each page and action still checks for itself.)
+  const actor = await requireActor();
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -27,8 +31,9 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
           </Link>
           <span aria-hidden className="hidden h-5 w-px bg-white/15 sm:block" />
           <span className="hidden text-sm text-slate-400 sm:block">Console</span>
-          {/* The user menu (account, role, MFA, sign out) mounts here with the identity phase. */}
-          <div className="ml-auto flex items-center gap-2" data-slot="user-menu" />
+          <div className="ml-auto flex items-center gap-2" data-slot="user-menu">
+            <UserMenu email={actor.email} role={actor.role} />
+          </div>
         </div>
       </header>
 

@@ -156,3 +156,12 @@ export function publishRuntimeEnv(values: { DATABASE_URL: string; NEXTAUTH_SECRE
   process.env.OPSDECK_DATA_DIR = values.OPSDECK_DATA_DIR;
   cached = undefined;
 }
+
+/**
+ * next-auth v4 takes its own URL from NEXTAUTH_URL, or — only when AUTH_TRUST_HOST is set — from the
+ * request's Host / X-Forwarded-* headers. With NEXTAUTH_URL unset (single-node installs), let it use the
+ * request's host, as Auth.js v5's `trustHost` does; NEXTAUTH_URL, when set, always wins.
+ */
+export function trustRequestHostForAuth() {
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
+}

@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { FormAlert } from "@/components/form-controls";
+import { getCurrentActor } from "@/lib/auth/current-actor";
+import { hasAnyUser } from "@/lib/auth/has-users";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
+import { AuthCard } from "../auth-card";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const next = safeNextPath(params.next);
+  if (await getCurrentActor()) redirect(next);
+  const fresh = !(await hasAnyUser());
+
+  return (
+    <AuthCard
+      title="Sign in to Opsdeck"
+      description="Your password, then a code from your authenticator app."
+      footer={<>No account? Ask an admin of this console to invite you.</>}
+    >
+      <div className="space-y-5">
+        {params["signed-out"] ? <FormAlert tone="success">You are signed out.</FormAlert> : null}
+        {params.expired ? <FormAlert tone="info">Your sign-in expired. Enter your email and password again.</FormAlert> : null}
+        {fresh ? (
+          <FormAlert tone="info">
+            <p className="font-semibold">This console has no accounts yet.</p>
+            <p className="mt-1">Open the one-time setup link printed in the console&apos;s log when it started, or create the first admin on the server:</p>
+            <code className="mt-2 block rounded-md bg-white px-2.5 py-1.5 font-mono text-xs text-slate-900 ring-1 ring-sky-200 ring-inset">
+              npm run opsdeck -- users create --email you@example.com --role admin
+            </code>
+          </FormAlert>
+        ) : null}
+        <SignInForm next={next} />
+      </div>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * Every action definition in the console, each with the roles the design's role table allows to run it
+ * (written out here, independently of lib/auth/policy.ts, so the permission-matrix test catches drift in
+ * either). "public" actions are the steps that establish identity: anyone may call them, signed in or not.
+ * Add each new defineAction here.
+ */
+import type { ActionDefinition } from "./define-action";
+import type { Role } from "../auth/policy";
+import { updateRetentionPolicyAction, verifyAuditChainAction } from "../audit/audit-actions";
+import { completeSetupAction } from "../auth/actions/complete-setup";
+import { confirmMfaEnrolmentAction } from "../auth/actions/confirm-mfa-enrolment";
+import { regenerateRecoveryCodesAction } from "../auth/actions/regenerate-recovery-codes";
+import { revokeOwnSessionAction } from "../auth/actions/revoke-own-session";
+import { signInSecondFactorAction } from "../auth/actions/sign-in-second-factor";
+import { signInWithPasswordAction } from "../auth/actions/sign-in-with-password";
+import { signOutAction } from "../auth/actions/sign-out";
+import { changeUserRoleAction } from "../users/actions/change-role";
+import { createUserAction } from "../users/actions/create-user";
+import { deleteUserAction } from "../users/actions/delete-user";
+import { disableUserAction } from "../users/actions/disable-user";
+import { enableUserAction } from "../users/actions/enable-user";
+import { issueSetupLinkAction } from "../users/actions/issue-setup-link";
+import { resetUserMfaAction } from "../users/actions/reset-mfa";
+import { revokeUserSessionsAction } from "../users/actions/revoke-user-sessions";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds actions of every input/output type
+export type AnyActionDefinition = ActionDefinition<any, any>;
+
+export type RegisteredAction = {
+  definition: AnyActionDefinition;
+  /** Roles the role table allows, or "public" (identity steps: anyone, including signed-out callers). */
+  allowed: readonly Role[] | "public";
+};
+
+const EVERY_ROLE = ["viewer", "operator", "admin", "auditor"] as const;
+const ADMIN_ONLY = ["admin"] as const;
+const ADMIN_AND_AUDITOR = ["admin", "auditor"] as const;
+
+export const ACTION_REGISTRY: readonly RegisteredAction[] = [
+  // Identity steps (public)
+  { definition: signInWithPasswordAction, allowed: "public" },
+  { definition: signInSecondFactorAction, allowed: "public" },
+  { definition: confirmMfaEnrolmentAction, allowed: "public" },
+  { definition: completeSetupAction, allowed: "public" },
+  // Own account (every signed-in role)
+  { definition: signOutAction, allowed: EVERY_ROLE },
+  { definition: revokeOwnSessionAction, allowed: EVERY_ROLE },
+  { definition: regenerateRecoveryCodesAction, allowed: EVERY_ROLE },
+  // Users, roles (admin)
+  { definition: createUserAction, allowed: ADMIN_ONLY },
+  { definition: issueSetupLinkAction, allowed: ADMIN_ONLY },
+  { definition: changeUserRoleAction, allowed: ADMIN_ONLY },
+  { definition: disableUserAction, allowed: ADMIN_ONLY },
+  { definition: enableUserAction, allowed: ADMIN_ONLY },
+  { definition: resetUserMfaAction, allowed: ADMIN_ONLY },
+  { definition: revokeUserSessionsAction, allowed: ADMIN_ONLY },
+  { definition: deleteUserAction, allowed: ADMIN_ONLY },
+  // Audit log (admin, auditor); settings (admin)
+  { definition: verifyAuditChainAction, allowed: ADMIN_AND_AUDITOR },
+  { definition: updateRetentionPolicyAction, allowed: ADMIN_ONLY },
+];

@@ -1,0 +1,54 @@
+/**
+ * Sign-in, step 1: email + password. Checks the cool-down first (a locked account or IP is refused even
+ * with the right password), verifies the argon2id hash (or a dummy one when there is no account, so
+ * timing does not reveal which emails exist), then opens an MFA challenge: the TOTP step, or enrolment
+ * for an account without a second factor yet. Failures are audited with their reason; the person signing
+ * in only ever reads "Email or password is incorrect."
+ */
+import { z } from "zod";
+import { defineAction } from "../../actions/define-action";
+import { prisma } from "../../db/prisma";
+import { AppError } from "../../errors/app-error";
+import { createMfaChallenge } from "../mfa-challenge";
+import { verifyAgainstDummyHash, verifyPassword } from "../password-hashing";
+import { auditSignInFailure } from "../sign-in-audit";
+import { checkSignInThrottle, recordSignInAttempt, tooManyAttemptsMessage, type SignInFailureReason } from "../sign-in-throttle";
+
+export const BAD_CREDENTIALS_MESSAGE = "Email or password is incorrect.";
+
+export const signInWithPasswordAction = defineAction({
+  action: "auth.signin.password",
+  permission: "public",
+  input: z.object({
+    email: z.string().trim().toLowerCase().min(1, "Enter your email address.").max(320),
+    password: z.string().min(1, "Enter your password.").max(1024),
+  }),
+  resourceType: "user",
+  params: (input) => ({ email: input.email }),
+  run: async (input, { ctx }): Promise<{ challengeId: string; next: "mfa" | "enroll" }> => {
+    const { email } = input;
+    const throttle = await checkSignInThrottle({ email, ip: ctx.ip });
+    if (!throttle.allowed) {
+      await recordSignInAttempt({ email, ip: ctx.ip, success: false, reason: "locked" });
+      await auditSignInFailure(ctx, { email, reason: "locked", step: "password" });
+      throw new AppError("RATE_LIMITED", tooManyAttemptsMessage(throttle.retryInMinutes), { logDetail: `sign-in cool-down (${throttle.scope})` });
+    }
+
+    const user = await prisma().user.findUnique({ where: { email }, select: { id: true, passwordHash: true, disabledAt: true, mfaEnabledAt: true } });
+    let reason: SignInFailureReason | null = null;
+    if (!user) reason = await verifyAgainstDummyHash(input.password).then(() => "no_such_user" as const);
+    else if (!user.passwordHash) reason = await verifyAgainstDummyHash(input.password).then(() => "no_password" as const);
+    else if (!(await verifyPassword(user.passwordHash, input.password))) reason = "bad_password";
+    else if (user.disabledAt) reason = "disabled";
+
+    if (reason || !user) {
+      const why = reason ?? "no_such_user";
+      await recordSignInAttempt({ email, ip: ctx.ip, success: false, reason: why });
+      await auditSignInFailure(ctx, { email, userId: user?.id ?? null, reason: why, step: "password" });
+      throw new AppError("UNAUTHENTICATED", BAD_CREDENTIALS_MESSAGE);
+    }
+
+    const challenge = await createMfaChallenge({ userId: user.id, enrol: !user.mfaEnabledAt });
+    return { challengeId: challenge.id, next: user.mfaEnabledAt ? "mfa" : "enroll" };
+  },
+});

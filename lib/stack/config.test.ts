@@ -1,0 +1,134 @@
+import { readFile, mkdtemp, writeFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { StackConfigError, defaultStackConfig, engineConfigs, loadStackConfig, parseStackConfig, probeSpecs, resolveConnection } from "./config";
+
+function problemsOf(text: string, env: Record<string, string> = {}): string[] {
+  try {
+    parseStackConfig(text, { file: "opsdeck.yaml", env });
+  } catch (error) {
+    if (error instanceof StackConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("stack config file", () => {
+  it("without a file: the local engine, no services, no probes, default thresholds", async () => {
+    const config = await loadStackConfig({ env: {} });
+    expect(config.file).toBeNull();
+    expect(config.probes).toEqual([]);
+    expect(config.resolvedThresholds.cpuPercent.warn).toBe(80);
+    expect(engineConfigs(config, {})).toEqual([{ id: "local", name: "This host", kind: "socket", socketPath: "/var/run/docker.sock" }]);
+    expect(engineConfigs(defaultStackConfig(), { DOCKER_HOST: "unix:///tmp/d.sock" })[0]).toMatchObject({ socketPath: "/tmp/d.sock" });
+  });
+
+  it("a path that is set but missing is an error naming the file", async () => {
+    await expect(loadStackConfig({ env: { OPSDECK_CONFIG: "/nonexistent/opsdeck.yaml" } })).rejects.toThrow(/nonexistent\/opsdeck.yaml[\s\S]*does not exist/);
+  });
+
+  it("names the path in the file, with line and column, for every problem", () => {
+    const problems = problemsOf(
+      [
+        "version: 1",
+        "services:",
+        "  db:",
+        "    kind: postgress",
+        "probes:",
+        "  - name: pg",
+        "    type: postgres",
+        "    service: db",
+        "  - name: x",
+        "    type: smtp",
+        "thresholds:",
+        "  cpuPercent: { warn: 95, critical: 90 }",
+        "colour: blue",
+      ].join("\n"),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^services\.db\.kind: expected one of postgres, clickhouse, redis, mongodb, volume, app \(line 4, column 11\)$/),
+        expect.stringMatching(/^probes\[1\]\.type: "type" must be one of http.* \(line 10, column 11\)$/),
+        expect.stringMatching(/^\(top level\): unknown key "colour" \(line 13, column 9\)$/),
+      ]),
+    );
+    // Cross-references are checked once the shapes are right.
+    expect(problemsOf("services:\n  db: { kind: postgres, dependents: [web] }\nthresholds:\n  cpuPercent: { warn: 95, critical: 90 }\n")).toEqual([
+      expect.stringMatching(/^services\.db\.dependents\[0\]: no service "web" in services \(line 2, column 38\)$/),
+      expect.stringMatching(/^thresholds: cpuPercent: warn \(95\) must not be above critical \(90\)/),
+    ]);
+  });
+
+  it("refuses credentials written inline and points to the *Env form", () => {
+    const problems = problemsOf("services:\n  db:\n    kind: postgres\n    connection:\n      host: db\n      password: hunter2\n");
+    expect(problems).toEqual([expect.stringMatching(/^services\.db\.connection\.password: credentials are never written in the config file; .*passwordEnv \(line 6/)]);
+    expect(problems.join()).not.toContain("hunter2");
+  });
+
+  it("reports YAML syntax errors with their line", () => {
+    expect(problemsOf("services:\n  db: [unclosed\n")[0]).toMatch(/^YAML: .*\(line \d+, column \d+\)$/);
+  });
+
+  it("interpolates ${NAME} and ${NAME:-default}; a missing variable without default is a problem", () => {
+    const config = parseStackConfig("probes:\n  - { name: t, type: tcp, host: '${H:-127.0.0.1}', port: '${P}' }\n", { env: { P: "6379" } });
+    expect(config.probes[0]).toMatchObject({ host: "127.0.0.1", port: 6379 });
+    expect(problemsOf("probes:\n  - { name: t, type: tcp, host: h, port: '${NOPE}' }\n")[0]).toMatch(/^probes\[0\]\.port: environment variable NOPE is not set/);
+  });
+
+  it("resolves connections with the secret from the named variable, and reports a missing one by name", () => {
+    const config = parseStackConfig(
+      [
+        "services:",
+        "  db: { kind: postgres, connection: { host: 127.0.0.1, port: 5433, user: posthog, database: posthog, passwordEnv: PG_PW } }",
+        "  ch: { kind: clickhouse, connection: { port: 8124, passwordEnv: CH_PW, database: posthog } }",
+        "probes:",
+        "  - { name: pg, type: postgres, service: db }",
+        "  - { name: ch, type: clickhouse, service: ch }",
+      ].join("\n"),
+      { env: {} },
+    );
+    expect(resolveConnection("db", config.services.db!, { PG_PW: "p@ss/word" }).url).toBe("postgresql://posthog:p%40ss%2Fword@127.0.0.1:5433/posthog");
+    const { specs, problems } = probeSpecs(config, { CH_PW: "c" });
+    expect(specs).toEqual([expect.objectContaining({ name: "ch", type: "clickhouse", url: "http://127.0.0.1:8124", username: "default", password: "c", database: "posthog" })]);
+    expect(problems).toEqual([{ name: "pg", problem: "environment variable PG_PW (services.db.connection) is not set" }]);
+  });
+
+  it("checks probes against their services", () => {
+    const problems = problemsOf("services:\n  cache: { kind: redis }\nprobes:\n  - { name: a, type: postgres, service: cache }\n  - { name: b, type: redis }\n");
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^probes\[0\]\.service: service "cache" is kind redis, not postgres/),
+        expect.stringMatching(/^probes\[1\]\.service: a redis probe names the service/),
+      ]),
+    );
+  });
+
+  it("parses the shipped opsdeck.example.yaml (PostHog hobby stack) with defaults only", async () => {
+    const text = await readFile(path.join(process.cwd(), "opsdeck.example.yaml"), "utf8");
+    const config = parseStackConfig(text, { env: {} });
+    expect(Object.keys(config.services).sort()).toEqual(["clickhouse", "db", "redis", "web", "worker"]);
+    expect(config.services.db).toMatchObject({ kind: "postgres", stateful: true, dependents: ["web", "worker"] });
+    expect(config.probes.map((p) => p.type)).toEqual(["http", "http", "postgres", "clickhouse", "redis", "disk"]);
+    const { specs, problems } = probeSpecs(config, { POSTHOG_PG_PASSWORD: "a", POSTHOG_CH_PASSWORD: "b", POSTHOG_REDIS_PASSWORD: "c" });
+    expect(problems).toEqual([]);
+    expect(specs.find((s) => s.type === "postgres")).toMatchObject({ url: "postgresql://posthog:a@127.0.0.1:5432/posthog" });
+    expect(specs.find((s) => s.name === "PostHog web freshness")).toMatchObject({ url: "http://127.0.0.1:8000/health", json: { field: "last_sync", maxAgeMinutes: 10 } });
+  });
+
+  it("loads the file named by OPSDECK_CONFIG", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "opsdeck-config-"));
+    try {
+      const file = path.join(dir, "opsdeck.yaml");
+      await writeFile(file, "engines:\n  - { id: a, socket: /run/a.sock }\n  - { id: b, name: Remote, tcp: { host: 10.1.1.1 } }\n");
+      const config = await loadStackConfig({ env: { OPSDECK_CONFIG: file } });
+      expect(config.file).toBe(file);
+      expect(engineConfigs(config, {})).toEqual([
+        { id: "a", name: "a", kind: "socket", socketPath: "/run/a.sock" },
+        { id: "b", name: "Remote", kind: "tcp", host: "10.1.1.1", port: 2376, tls: undefined },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
