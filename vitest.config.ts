@@ -25,7 +25,7 @@ export default defineConfig({
           include: ["**/*.int.test.ts"],
           exclude: ["node_modules/**", ".next/**"],
           environment: "node",
-          globalSetup: ["test/global-setup.ts"],
+          globalSetup: ["test/global-setup.ts", "e2e/fixtures/posthog/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           pool: "forks",

@@ -3,12 +3,17 @@
 #   chromium        - Playwright drives Debian's Chromium (no browser download)
 #   docker.io       - a real Docker engine for the fixture stack
 #   busybox-static  - the root of the locally built fixture base image (no registry reachable)
+#   postgresql, redis-server, clickhouse-server - real servers run inside the PostHog-like fixture stack
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 [ -x /bin/busybox ] || missing+=(busybox-static)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)   # fixture stack: real Postgres 15
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)               # fixture stack: real Redis 7
+[ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server)    # fixture stack: real ClickHouse
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)              # TLS-expiry probe test certificate
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
