@@ -136,6 +136,11 @@ export function isFilterEmpty(filter: AuditFilter): boolean {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Filters with a condition no btree index serves in seq order (free text, part of an email). */
+export function hasUnorderedCondition(filter: AuditFilter): boolean {
+  return Boolean(filter.q) || Boolean(filter.actor && !isUuid(filter.actor) && !filter.actor.includes("@"));
+}
+
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
@@ -143,10 +148,11 @@ export function isUuid(value: string): boolean {
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * SQL conditions for a filter, appending bound values to `values`. Returns `true` when the filter
- * has no conditions. Column names are unqualified (table audit_events).
+ * SQL conditions for a filter, appending bound values to `values` ("true" when there are none).
+ * Column names are unqualified (table audit_events). `useTextIndex: false` words the free-text
+ * condition so the trigram index cannot serve it (for scans of a short, recent seq window).
  */
-export function auditFilterSql(filter: AuditFilter, values: unknown[]): string {
+export function auditFilterSql(filter: AuditFilter, values: unknown[], options: { useTextIndex?: boolean } = {}): string {
   const where: string[] = [];
   const bind = (v: unknown) => {
     values.push(v);
@@ -169,7 +175,8 @@ export function auditFilterSql(filter: AuditFilter, values: unknown[]): string {
   if (filter.from) where.push(`at >= ${bind(timeBounds(filter.from)!.start)}`);
   if (filter.to) where.push(`at < ${bind(timeBounds(filter.to)!.end)}`);
   if (filter.q) {
-    where.push(`opsdeck_audit_search_text(action, resource_id, actor_email, error, params) like ${bind(`%${likeEscape(filter.q.toLowerCase())}%`)}`);
+    const text = "opsdeck_audit_search_text(action, resource_id, actor_email, error, params)";
+    where.push(`${options.useTextIndex === false ? `(${text} || '')` : text} like ${bind(`%${likeEscape(filter.q.toLowerCase())}%`)}`);
   }
   return where.length ? where.join(" and ") : "true";
 }

@@ -4,7 +4,7 @@
  * No authorization here: callers (the page's DAL, route handlers) check `audit.view` first.
  */
 import { pool } from "../db/pool";
-import { auditFilterSql, DEFAULT_PAGE_SIZE, isUuid, MAX_PAGE_SIZE, type AuditFilter } from "./audit-filter";
+import { auditFilterSql, DEFAULT_PAGE_SIZE, hasUnorderedCondition, isUuid, MAX_PAGE_SIZE, type AuditFilter } from "./audit-filter";
 import { AUDIT_COLUMNS_SQL, type AuditDbRow } from "./audit-row";
 
 /** What the list shows of a row. */
@@ -68,29 +68,36 @@ function listRowOf(r: ListDbRow): AuditListRow {
   };
 }
 
-export type AuditPageRequest = { filter: AuditFilter; before?: string; after?: string; limit?: number };
+export type AuditPageRequest = {
+  filter: AuditFilter;
+  before?: string;
+  after?: string;
+  limit?: number;
+  /** Rows scanned before falling back to the text index (default RECENT_WINDOW; tests make it small). */
+  recentWindow?: number;
+};
+
+/**
+ * Rows scanned in seq order before a free-text query falls back to the trigram index. Matches of a
+ * common term are found in the newest rows at once this way, where the index would fetch every
+ * matching row in the table and sort them; a rare term costs one short scan, then the index.
+ */
+export const RECENT_WINDOW = 20_000;
 
 export async function queryAuditPage(request: AuditPageRequest): Promise<AuditPage> {
   const limit = Math.max(1, Math.min(request.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
-  const values: unknown[] = [];
-  const where = [auditFilterSql(request.filter, values)];
   const newerFirst = request.after === undefined;
-  if (request.before !== undefined) {
-    values.push(request.before);
-    where.push(`seq < $${values.length}::bigint`);
+  let result: ListDbRow[] | null = null;
+  if (hasUnorderedCondition(request.filter)) {
+    const windowed = await fetchPage(request, limit, { window: true });
+    // A full page found inside the window is exactly what the unbounded query returns (every row
+    // outside the window is further from the cursor).
+    if (windowed.length > limit) result = windowed;
   }
-  if (request.after !== undefined) {
-    values.push(request.after);
-    where.push(`seq > $${values.length}::bigint`);
-  }
-  values.push(limit + 1);
-  const result = await pool().query<ListDbRow>(
-    `select ${LIST_COLUMNS_SQL} from audit_events where ${where.join(" and ")}
-      order by seq ${newerFirst ? "desc" : "asc"} limit $${values.length}`,
-    values,
-  );
-  const more = result.rows.length > limit;
-  const rows = result.rows.slice(0, limit).map(listRowOf);
+  result ??= await fetchPage(request, limit, { window: false });
+
+  const more = result.length > limit;
+  const rows = result.slice(0, limit).map(listRowOf);
   if (newerFirst) {
     return {
       rows,
@@ -104,6 +111,34 @@ export async function queryAuditPage(request: AuditPageRequest): Promise<AuditPa
     nextCursor: rows.length > 0 ? rows[rows.length - 1]!.seq : (request.after ?? null),
     prevCursor: more && rows.length > 0 ? rows[0]!.seq : null,
   };
+}
+
+async function fetchPage(request: AuditPageRequest, limit: number, options: { window: boolean }): Promise<ListDbRow[]> {
+  const span = Math.max(1, Math.floor(request.recentWindow ?? RECENT_WINDOW));
+  const values: unknown[] = [];
+  const where = [auditFilterSql(request.filter, values, { useTextIndex: !options.window })];
+  const bind = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}::bigint`;
+  };
+  const newerFirst = request.after === undefined;
+  if (request.before !== undefined) where.push(`seq < ${bind(request.before)}`);
+  if (request.after !== undefined) where.push(`seq > ${bind(request.after)}`);
+  if (options.window) {
+    if (newerFirst) {
+      const top = request.before ?? "(select max(seq) + 1 from audit_events)";
+      where.push(`seq >= ${request.before !== undefined ? `${bind(request.before)} - ${span}` : `${top} - ${span}`}`);
+    } else {
+      where.push(`seq <= ${bind(request.after)} + ${span}`);
+    }
+  }
+  values.push(limit + 1);
+  const result = await pool().query<ListDbRow>(
+    `select ${LIST_COLUMNS_SQL} from audit_events where ${where.join(" and ")}
+      order by seq ${newerFirst ? "desc" : "asc"} limit $${values.length}`,
+    values,
+  );
+  return result.rows;
 }
 
 /** One event with every field, and the rows that share its correlation id (its started/outcome pair). */

@@ -139,12 +139,13 @@ describe("audit query and export", () => {
       .filter((r) => matches(r, f))
       .map((r) => r.id);
 
-  it.each(FILTERS.map((f) => [JSON.stringify(f), f] as const))("keyset pages for %s are ordered, disjoint and complete", async (_name, filter) => {
+  // recentWindow 150: free-text pages mix the recent-window scan and the index fallback.
+  it.each(FILTERS.flatMap((f) => [[JSON.stringify(f), f, undefined], [`${JSON.stringify(f)} (small recent window)`, f, 150]] as const))("keyset pages for %s are ordered, disjoint and complete", async (_name, filter, recentWindow) => {
     const expected = expectedIds(filter).reverse(); // newest first
     const pages: string[][] = [];
     let before: string | undefined;
     for (let guard = 0; guard < 100; guard++) {
-      const page = await queryAuditPage({ filter, before, limit: 37 });
+      const page = await queryAuditPage({ filter, before, limit: 37, recentWindow });
       expect(page.rows.length).toBeLessThanOrEqual(37);
       pages.push(page.rows.map((r) => r.id));
       const seqs = page.rows.map((r) => BigInt(r.seq));
@@ -158,10 +159,11 @@ describe("audit query and export", () => {
     expect(all).toEqual(expected); // complete and in order
     if (pages.length >= 3) {
       // "← Newer" from the third page lands exactly on the second.
-      const third = await queryAuditPage({ filter, before: (await queryAuditPage({ filter, before: (await queryAuditPage({ filter, limit: 37 })).nextCursor!, limit: 37 })).nextCursor!, limit: 37 });
-      const back = await queryAuditPage({ filter, after: third.prevCursor!, limit: 37 });
+      const page = (before?: string) => queryAuditPage({ filter, before, limit: 37, recentWindow });
+      const third = await page((await page((await page()).nextCursor!)).nextCursor!);
+      const back = await queryAuditPage({ filter, after: third.prevCursor!, limit: 37, recentWindow });
       expect(back.rows.map((r) => r.id)).toEqual(pages[1]);
-      const first = await queryAuditPage({ filter, after: back.prevCursor!, limit: 37 });
+      const first = await queryAuditPage({ filter, after: back.prevCursor!, limit: 37, recentWindow });
       expect(first.rows.map((r) => r.id)).toEqual(pages[0]);
       expect(first.prevCursor).toBeNull();
     }
