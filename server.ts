@@ -9,6 +9,7 @@ import { announceFirstAdminSetup } from "./lib/auth/first-admin-setup";
 import { isAppError } from "./lib/errors/app-error";
 import { log } from "./lib/log/logger";
 import { bootConsole } from "./lib/server/boot";
+import { CLIENT_IP_HEADER, clientIp } from "./lib/server/client-ip";
 
 const startedAt = performance.now();
 const dev = process.argv.includes("--dev");
@@ -19,7 +20,9 @@ async function main() {
   const app = next({ dev, dir: process.cwd(), hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const trustedHops = booted.env.OPSDECK_TRUSTED_PROXY_HOPS;
   const server = createServer((req, res) => {
+    req.headers[CLIENT_IP_HEADER] = clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedHops) ?? "";
     void handle(req, res);
   });
 

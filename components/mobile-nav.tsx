@@ -9,7 +9,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { CloseIcon, MenuIcon } from "./icons";
 import { NavLinks } from "./nav-links";
 
-export function MobileNav() {
+export function MobileNav({ visibleHrefs }: { visibleHrefs?: readonly string[] }) {
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const panelId = useId();
@@ -51,7 +51,7 @@ export function MobileNav() {
             aria-label="Console"
             className="absolute inset-x-0 top-14 z-40 border-b border-white/10 bg-slate-950 px-3 pt-2 pb-4 shadow-lg"
           >
-            <NavLinks onNavigate={() => setOpen(false)} />
+            <NavLinks onNavigate={() => setOpen(false)} visibleHrefs={visibleHrefs} />
           </nav>
         </>
       ) : null}

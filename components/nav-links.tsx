@@ -11,6 +11,8 @@ import { AdminIcon, AuditIcon, BackupIcon, DashboardIcon, PrivacyIcon, RestoreIc
 
 export type NavItem = { href: string; label: string; icon: ComponentType<IconProps> };
 
+/** Which sections a role sees is decided on the server (lib/auth/console-nav.ts); this only renders them. */
+
 export const CONSOLE_NAV: readonly NavItem[] = [
   { href: "/dashboard", label: "Dashboard", icon: DashboardIcon },
   { href: "/backups", label: "Backups", icon: BackupIcon },
@@ -29,13 +31,16 @@ export type NavLinksProps = {
   /** Called after a link is followed (the mobile menu uses it to close itself). */
   onNavigate?: () => void;
   items?: readonly NavItem[];
+  /** Hrefs the signed-in role may open; other sections are not shown. */
+  visibleHrefs?: readonly string[];
 };
 
-export function NavLinks({ onNavigate, items = CONSOLE_NAV }: NavLinksProps) {
+export function NavLinks({ onNavigate, items = CONSOLE_NAV, visibleHrefs }: NavLinksProps) {
   const pathname = usePathname();
+  const shown = visibleHrefs ? items.filter((i) => visibleHrefs.includes(i.href)) : items;
   return (
     <ul className="flex flex-col gap-0.5">
-      {items.map(({ href, label, icon: ItemIcon }) => {
+      {shown.map(({ href, label, icon: ItemIcon }) => {
         const active = isActivePath(pathname, href);
         return (
           <li key={href}>

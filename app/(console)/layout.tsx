@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { LogoIcon } from "@/components/icons";
 import { MobileNav } from "@/components/mobile-nav";
 import { NavLinks } from "@/components/nav-links";
+import { consoleSectionsFor } from "@/lib/auth/console-nav";
 import { requireActor } from "@/lib/auth/require-actor";
 import { OPSDECK_VERSION } from "@/lib/version";
 import { UserMenu } from "./user-menu";
@@ -10,6 +11,7 @@ import { UserMenu } from "./user-menu";
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   // Signed-in area: anonymous visitors go to the sign-in page. (Each page and action still checks for itself.)
   const actor = await requireActor();
+  const visibleHrefs = consoleSectionsFor(actor.role).map((s) => s.href);
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -21,7 +23,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
 
       <header className="sticky top-0 z-40 border-b border-white/10 bg-slate-950 text-white">
         <div className="relative flex h-14 items-center gap-3 px-4 lg:px-5">
-          <MobileNav />
+          <MobileNav visibleHrefs={visibleHrefs} />
           <Link
             href="/dashboard"
             className="flex items-center gap-2 rounded-md font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400"
@@ -40,7 +42,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <div className="flex flex-1">
         <aside className="hidden w-56 shrink-0 flex-col border-r border-white/10 bg-slate-950 lg:sticky lg:top-14 lg:flex lg:h-[calc(100dvh-3.5rem)]">
           <nav aria-label="Console" className="flex-1 overflow-y-auto px-3 py-4">
-            <NavLinks />
+            <NavLinks visibleHrefs={visibleHrefs} />
           </nav>
           <p className="border-t border-white/10 px-5 py-3 text-xs text-slate-400">Opsdeck v{OPSDECK_VERSION}</p>
         </aside>

@@ -6,14 +6,15 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
 import { getCurrentActor } from "../auth/current-actor";
+import { CLIENT_IP_HEADER } from "../server/client-ip";
 import type { ActionContext } from "./action-context";
 
 export async function requestContext(): Promise<ActionContext> {
   const h = await headers();
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
   return {
     actor: await getCurrentActor(),
-    ip: forwarded || h.get("x-real-ip") || null,
+    // Set by server.ts from the socket (and trusted proxy hops only); any client-sent value is overwritten.
+    ip: h.get(CLIENT_IP_HEADER),
     userAgent: h.get("user-agent"),
     requestId: h.get("x-request-id") ?? randomUUID(),
   };

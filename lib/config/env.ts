@@ -57,6 +57,10 @@ export const bootEnvSchema = z.object({
     z.enum(["web", "worker", "all"], { message: 'expected one of "web", "worker", "all"' }).default("all"),
   ),
   NEXTAUTH_SECRET: z.string().optional(),
+  OPSDECK_TRUSTED_PROXY_HOPS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "expected the number of reverse proxies in front of the console (0 when none)" }).int().min(0).max(5).default(0),
+  ),
   NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url({ message: "expected the console's public URL, e.g. https://ops.example.com" }).optional()),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,

@@ -3,10 +3,19 @@ import { ConsoleHealthCard } from "@/components/console-health-card";
 import { EmptyState, PlannedList } from "@/components/empty-state";
 import { DashboardIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
+import { redirect } from "next/navigation";
+import { homeFor } from "@/lib/auth/console-nav";
+import { can } from "@/lib/auth/policy";
+import { requireActor } from "@/lib/auth/require-actor";
+import { requirePermission } from "@/lib/auth/require-permission";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-export default function DashboardPage() {
+export default async function DashboardPage() {
+  const actor = await requireActor();
+  // Auditors have no health view: send them to their own start page instead of a 403.
+  if (!can(actor.role, "health.view")) redirect(homeFor(actor.role));
+  await requirePermission("health.view", "/dashboard");
   return (
     <>
       <PageHeader

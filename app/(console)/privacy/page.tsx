@@ -2,10 +2,12 @@ import type { Metadata } from "next";
 import { EmptyState, PlannedList } from "@/components/empty-state";
 import { PrivacyIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
+import { requirePermission } from "@/lib/auth/require-permission";
 
 export const metadata: Metadata = { title: "Privacy" };
 
-export default function PrivacyPage() {
+export default async function PrivacyPage() {
+  await requirePermission("privacy.view", "/privacy");
   return (
     <>
       <PageHeader

@@ -2,10 +2,12 @@ import type { Metadata } from "next";
 import { EmptyState, PlannedList } from "@/components/empty-state";
 import { RestoreIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
+import { requirePermission } from "@/lib/auth/require-permission";
 
 export const metadata: Metadata = { title: "Restores" };
 
-export default function RestoresPage() {
+export default async function RestoresPage() {
+  await requirePermission("restores.run", "/restores");
   return (
     <>
       <PageHeader
