@@ -6,10 +6,13 @@ import { createServer } from "node:http";
 import next from "next";
 import { ConfigError } from "./lib/config/env";
 import { announceFirstAdminSetup } from "./lib/auth/first-admin-setup";
+import { pool } from "./lib/db/pool";
+import { startMonitoring, stopMonitoring } from "./lib/docker/monitor-instance";
 import { isAppError } from "./lib/errors/app-error";
 import { log } from "./lib/log/logger";
 import { bootConsole } from "./lib/server/boot";
 import { CLIENT_IP_HEADER, clientIp } from "./lib/server/client-ip";
+import { loadStackConfig, StackConfigError } from "./lib/stack/config";
 
 const startedAt = performance.now();
 const dev = process.argv.includes("--dev");
@@ -17,6 +20,17 @@ const dev = process.argv.includes("--dev");
 async function main() {
   const booted = await bootConsole();
   const { PORT: port, OPSDECK_HOST: hostname } = booted.env;
+  // Where pages are served, the dashboard reads the container monitor's memory: start it now, in the
+  // background. An invalid opsdeck.yaml stops the start (like an invalid environment); an engine that
+  // does not answer does not — the dashboard shows it as unreachable and the monitor keeps retrying.
+  const serving = booted.env.OPSDECK_ROLE === "web" || booted.env.OPSDECK_ROLE === "all";
+  if (serving) {
+    await loadStackConfig().catch(async (error: unknown) => {
+      await booted.shutdown();
+      throw error;
+    });
+    startMonitoring({ pool: pool() }).catch((error: unknown) => log.error("Container monitoring could not start; the dashboard shows why", { error }));
+  }
   const app = next({ dev, dir: process.cwd(), hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -33,6 +47,8 @@ async function main() {
     log.info(`Received ${signal}; shutting down`);
     server.close();
     server.closeAllConnections();
+    // Stops the stats streams and writes the last minute of samples while the database still runs.
+    await stopMonitoring().catch((error: unknown) => log.warn("Stopping the container monitor failed", { error }));
     await booted.shutdown();
     log.info("Stopped");
     process.exit(0);
@@ -66,6 +82,8 @@ main().catch((error: unknown) => {
     process.stderr.write(
       lines.length === 1 ? `Opsdeck cannot start: ${lines[0]}\n` : `Opsdeck cannot start:\n${lines.map((l) => `  - ${l}`).join("\n")}\n`,
     );
+  } else if (error instanceof StackConfigError) {
+    process.stderr.write(`Opsdeck cannot start: ${error.file ?? "the stack config"} is not valid:\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n`);
   } else if (isAppError(error)) {
     process.stderr.write(`Opsdeck cannot start: ${error.userMessage}\n`);
     if (error.cause) log.debug("cause", { cause: error.cause });

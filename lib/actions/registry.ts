@@ -14,6 +14,10 @@ import { revokeOwnSessionAction } from "../auth/actions/revoke-own-session";
 import { signInSecondFactorAction } from "../auth/actions/sign-in-second-factor";
 import { signInWithPasswordAction } from "../auth/actions/sign-in-with-password";
 import { signOutAction } from "../auth/actions/sign-out";
+import { restartContainerAction } from "../docker/actions/restart-container";
+import { restartServiceAction } from "../docker/actions/restart-service";
+import { startContainerAction } from "../docker/actions/start-container";
+import { stopContainerAction } from "../docker/actions/stop-container";
 import { changeUserRoleAction } from "../users/actions/change-role";
 import { createUserAction } from "../users/actions/create-user";
 import { deleteUserAction } from "../users/actions/delete-user";
@@ -35,6 +39,7 @@ export type RegisteredAction = {
 const EVERY_ROLE = ["viewer", "operator", "admin", "auditor"] as const;
 const ADMIN_ONLY = ["admin"] as const;
 const ADMIN_AND_AUDITOR = ["admin", "auditor"] as const;
+const OPERATOR_AND_ADMIN = ["operator", "admin"] as const;
 
 export const ACTION_REGISTRY: readonly RegisteredAction[] = [
   // Identity steps (public)
@@ -55,6 +60,11 @@ export const ACTION_REGISTRY: readonly RegisteredAction[] = [
   { definition: resetUserMfaAction, allowed: ADMIN_ONLY },
   { definition: revokeUserSessionsAction, allowed: ADMIN_ONLY },
   { definition: deleteUserAction, allowed: ADMIN_ONLY },
+  // Containers: restart / start / stop (operator, admin)
+  { definition: restartContainerAction, allowed: OPERATOR_AND_ADMIN },
+  { definition: startContainerAction, allowed: OPERATOR_AND_ADMIN },
+  { definition: stopContainerAction, allowed: OPERATOR_AND_ADMIN },
+  { definition: restartServiceAction, allowed: OPERATOR_AND_ADMIN },
   // Audit log (admin, auditor); settings (admin)
   { definition: verifyAuditChainAction, allowed: ADMIN_AND_AUDITOR },
   { definition: updateRetentionPolicyAction, allowed: ADMIN_ONLY },

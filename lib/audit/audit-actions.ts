@@ -19,7 +19,7 @@ export type VerifySummary = { rows: number; firstSeq: string | null; lastSeq: st
 export const verifyAuditChainAction = defineAction({
   action: "audit.verify",
   permission: "audit.verify",
-  input: z.object({}).passthrough(),
+  input: z.object({}),
   resourceType: "audit",
   params: () => ({}),
   run: async (): Promise<VerifySummary> => {

@@ -1,10 +1,15 @@
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { superuserQuery, useMigratedTestDatabase } from "@/test/test-database";
+import { startEmbeddedPostgres } from "../db/embedded-postgres";
+import { migrate } from "../db/migrate";
 import { appendAuditEvent } from "./append-audit-event";
 import { runAuditVerifyCli } from "./cli-verify";
+import { seedAuditChain } from "./seed-audit-chain";
 
 describe("audit verify CLI", () => {
   let db: Awaited<ReturnType<typeof useMigratedTestDatabase>>;
@@ -43,6 +48,24 @@ describe("audit verify CLI", () => {
     const empty = await mkdtemp(path.join(tmpdir(), "opsdeck-cli-empty-"));
     expect(await run(["--data-dir", empty])).toMatchObject({ code: 2, err: expect.stringMatching(/No database to verify.*Pass --database-url/) });
     await rm(empty, { recursive: true, force: true });
+  });
+
+  it("starts a stopped console's embedded database for the check, and stops it again", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "opsdeck-cli-stopped-"));
+    try {
+      const embedded = await startEmbeddedPostgres(dataDir);
+      await migrate(embedded.url);
+      const c = new pg.Client({ connectionString: embedded.url });
+      await c.connect();
+      await seedAuditChain(c, [{ at: new Date(), action: "stopped.console", resourceType: "t", outcome: "succeeded" }]);
+      await c.end();
+      await embedded.stop();
+      expect(existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
+      expect(await run(["audit", "verify", "--data-dir", dataDir])).toMatchObject({ code: 0, out: expect.stringMatching(/1 rows verified/) });
+      expect(existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false); // stopped again
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("exits 1 on a broken chain and prints the first bad row", async () => {

@@ -147,6 +147,40 @@ export function env(): RuntimeEnv {
   return cached;
 }
 
+/**
+ * Backups (Phase 4). Secrets (age identities, S3 keys) are read here and never logged; the S3 and SSH
+ * settings describe where REMOTE_TARGET copies go (a path, user@host:/path for rsync over SSH, or s3://bucket/prefix).
+ */
+const backupEnvSchema = z.object({
+  BACKUP_DIR: z.preprocess(emptyToUndefined, z.string().default("./backups")),
+  /** age identity file (age-keygen output); its first identity encrypts, all of them decrypt. */
+  BACKUP_AGE_IDENTITY_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** One or more AGE-SECRET-KEY-1… lines (same meaning as the file). */
+  BACKUP_AGE_IDENTITY: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Extra public recipients (age1…, comma separated) every backup is also encrypted to, e.g. an offline escrow key. */
+  BACKUP_AGE_RECIPIENTS: z.preprocess(emptyToUndefined, z.string().optional()),
+  REMOTE_TARGET: z.preprocess(emptyToUndefined, z.string().optional()),
+  BACKUP_S3_ENDPOINT: z.preprocess(emptyToUndefined, z.url().optional()),
+  BACKUP_S3_REGION: z.preprocess(emptyToUndefined, z.string().default("us-east-1")),
+  BACKUP_S3_ACCESS_KEY_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+  BACKUP_S3_SECRET_ACCESS_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  BACKUP_S3_FORCE_PATH_STYLE: z.preprocess(emptyToUndefined, z.enum(["0", "1"]).default("1")),
+  BACKUP_SSH_KEY_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+  BACKUP_SSH_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(22)),
+  BACKUP_SSH_KNOWN_HOSTS: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** POSTed a JSON summary when a backup fails or is interrupted. */
+  BACKUP_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+});
+
+export type BackupEnv = z.infer<typeof backupEnvSchema>;
+
+/** Backup settings from the environment (read on each call: tests and the bench change them). */
+export function backupEnv(source: Record<string, string | undefined> = process.env): BackupEnv {
+  const result = backupEnvSchema.safeParse(source);
+  if (!result.success) throw new ConfigError(describeIssues(result.error));
+  return result.data;
+}
+
 /** Read-only snapshot of the raw process environment, for boot code that must pass it on to children. */
 export function rawEnv(): Readonly<Record<string, string | undefined>> {
   return process.env;
