@@ -175,8 +175,8 @@ export function auditFilterSql(filter: AuditFilter, values: unknown[], options: 
   if (filter.from) where.push(`at >= ${bind(timeBounds(filter.from)!.start)}`);
   if (filter.to) where.push(`at < ${bind(timeBounds(filter.to)!.end)}`);
   if (filter.q) {
-    const text = "opsdeck_audit_search_text(action, resource_id, actor_email, error, params)";
-    where.push(`${options.useTextIndex === false ? `(${text} || '')` : text} like ${bind(`%${likeEscape(filter.q.toLowerCase())}%`)}`);
+    // search_text: stored, lower-cased action, resource id, actor email, error and params (migration 20261125161000).
+    where.push(`${options.useTextIndex === false ? "(search_text || '')" : "search_text"} like ${bind(`%${likeEscape(filter.q.toLowerCase())}%`)}`);
   }
   return where.length ? where.join(" and ") : "true";
 }

@@ -21,9 +21,10 @@ export function logRedactorFor(info: Pick<Docker.ContainerInspectInfo, "Config">
     const key = entry.slice(0, eq);
     const value = entry.slice(eq + 1);
     if (value.length < MIN_SECRET_LENGTH) continue;
-    if (isSecretName(key) || URL_WITH_CREDENTIALS.test(value)) {
-      secrets.add(value);
-      // A URL's password on its own (printed separately, or URL-decoded).
+    // A secret-looking name: the whole value. A URL with credentials: its password (the URL
+    // itself then reads scheme://user:••••••@host, which helps when debugging a connection).
+    if (isSecretName(key)) secrets.add(value);
+    if (URL_WITH_CREDENTIALS.test(value)) {
       const match = /:\/\/[^\s:@/]*:([^\s@/]+)@/.exec(value);
       if (match?.[1] && match[1].length >= MIN_SECRET_LENGTH) {
         secrets.add(match[1]);

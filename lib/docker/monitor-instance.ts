@@ -69,8 +69,8 @@ export function startMonitoring(options: StartMonitoringOptions = {}): Promise<M
       registry,
       limits: config.resolvedThresholds.diskPercent,
       paths: [
-        ...(dataDir ? [{ label: "Console data", path: path.resolve(dataDir) }] : []),
-        ...config.disk.paths.map((p) => ({ label: p, path: path.resolve(p) })),
+        ...(dataDir ? [{ label: "Console data", path: path.resolve(/*turbopackIgnore: true*/ dataDir) }] : []),
+        ...config.disk.paths.map((p) => ({ label: p, path: path.resolve(/*turbopackIgnore: true*/ p) })),
       ],
     });
     disk.start();

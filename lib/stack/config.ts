@@ -313,10 +313,10 @@ export async function loadStackConfig(options: { path?: string; env?: Env } = {}
   const env = options.env ?? rawEnv();
   const configured = options.path ?? (env.OPSDECK_CONFIG?.trim() || undefined);
   if (!configured) return defaultStackConfig();
-  const file = path.resolve(configured);
+  const file = path.resolve(/*turbopackIgnore: true*/ configured);
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readFile(/*turbopackIgnore: true*/ file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new StackConfigError(file, [`cannot read the file (${code === "ENOENT" ? "it does not exist" : code ?? String(error)}); OPSDECK_CONFIG names it`]);

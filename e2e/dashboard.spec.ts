@@ -1,0 +1,166 @@
+/**
+ * The health dashboard and container page in Chromium, against the real Docker engine the e2e
+ * console watches: one small labelled container ("app", a compose-like project of its own, with
+ * a health check and secrets in its environment) started for this file.
+ */
+import { randomBytes } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { ensureDockerEngine } from "./fixtures/docker/ensure-engine";
+import { startFixtureStack, type FixtureStack } from "./fixtures/docker/fixture-stack";
+import { e2eQuery, signInAsNewUser } from "./helpers/identity";
+
+test.describe.configure({ mode: "serial", timeout: 120_000 });
+
+const SECRETS = {
+  SECRET_KEY: `e2e-sk-${randomBytes(16).toString("hex")}`,
+  DATABASE_URL: `postgresql://app:pw-${randomBytes(12).toString("hex")}@127.0.0.1:1/app`,
+  SITE_URL: `https://app-${randomBytes(6).toString("hex")}.example.com`,
+};
+
+// The app: ready (health check passes) a second after each start; stops at once on SIGTERM.
+const APP_SCRIPT = `trap 'echo "app: stopping"; exit 0' TERM INT
+rm -f /tmp/ready
+echo "app: starting"
+sleep 1
+touch /tmp/ready
+echo "app: ready"
+while true; do sleep 1 & wait $!; done`;
+
+let stack: FixtureStack;
+let id: string;
+let name: string;
+
+test.beforeAll(async () => {
+  const engine = await ensureDockerEngine();
+  stack = await startFixtureStack(engine.docker, {
+    project: `opsdeck-e2e-${randomBytes(3).toString("hex")}`,
+    services: [
+      {
+        service: "app",
+        cmd: ["/bin/sh", "-c", APP_SCRIPT],
+        env: SECRETS,
+        networkMode: "none",
+        healthcheck: { test: ["/bin/sh", "-c", "test -f /tmp/ready"], intervalMs: 500, timeoutMs: 2_000, retries: 3 },
+      },
+    ],
+  });
+  await stack.waitHealthy(30_000);
+  ({ id, name } = stack.get("app"));
+});
+
+test.afterAll(async () => {
+  await stack?.teardown();
+});
+
+function expectNoSecrets(text: string, where: string) {
+  for (const [key, value] of Object.entries(SECRETS)) expect(text.includes(value), `${key}'s value in ${where}`).toBe(false);
+}
+
+test("an operator sees the container on the dashboard, restarts it with a reason, follows it back to healthy; the restart is audited", async ({ page }) => {
+  await signInAsNewUser(page, "operator");
+  const row = page.locator(`[data-container="${name}"]`);
+  await expect(row).toBeVisible({ timeout: 15_000 });
+  await expect(row.getByText("Healthy", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-state", "live");
+  await expect(row.getByRole("img", { name: /CPU over the last 15 minutes/ })).toBeVisible({ timeout: 15_000 });
+  await page.waitForTimeout(4_000); // a few polls: the sparklines have points
+  await page.screenshot({ path: "e2e/screenshots/dashboard-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(row).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "e2e/screenshots/dashboard-390.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  const api = await page.request.get("/api/v1/containers");
+  expect(api.status()).toBe(200);
+  expectNoSecrets(await api.text(), "/api/v1/containers");
+
+  await row.getByRole("link", { name: "app" }).click();
+  await expect(page).toHaveURL(new RegExp(`/containers/${id}$`));
+  await expect(page.getByRole("heading", { level: 1, name: "app" })).toBeVisible();
+  await expect(page.getByTestId("container-live")).toHaveAttribute("data-health", "healthy");
+  await expect(page.getByTestId("env-keys")).toContainText("SECRET_KEY");
+  expectNoSecrets(await page.content(), "the container page");
+  const html = await page.request.get(`/containers/${id}`);
+  expectNoSecrets(await html.text(), "the container page's HTML");
+  await page.screenshot({ path: "e2e/screenshots/container-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflowPhone = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflowPhone).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "e2e/screenshots/container-390.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  const startedBefore = (await stack.get("app").container.inspect()).State.StartedAt;
+  await page.getByTestId("container-controls").getByRole("button", { name: "Restart" }).click();
+  const dialog = page.getByRole("dialog", { name: /Restart container/ });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Restart app" })).toBeDisabled();
+  await dialog.getByLabel("Reason").fill("e2e: app stuck, restarting");
+  await page.screenshot({ path: "e2e/screenshots/container-restart-dialog-1280.png" });
+  await dialog.getByRole("button", { name: "Restart app" }).click();
+  await expect(page.getByTestId("control-following")).toBeVisible();
+  await expect(page.getByTestId("control-result")).toHaveAttribute("data-ok", "true", { timeout: 60_000 });
+  await expect(page.getByTestId("control-result")).toContainText("healthy again");
+  await expect(page.getByTestId("container-live")).toHaveAttribute("data-health", "healthy");
+  expect(Date.parse((await stack.get("app").container.inspect()).State.StartedAt)).toBeGreaterThan(Date.parse(startedBefore));
+
+  const rows = await e2eQuery<{ outcome: string; params: { reason: string } }>(
+    "select outcome, params from audit_events where action = 'container.restart' and resource_id = $1 order by seq",
+    [id],
+  );
+  expect(rows.map((r) => r.outcome)).toEqual(["started", "succeeded"]);
+  expect(rows[0]!.params.reason).toBe("e2e: app stuck, restarting");
+  const audit = await e2eQuery<{ row: string }>("select row_to_json(a)::text as row from audit_events a");
+  for (const r of audit) expectNoSecrets(r.row, "the audit log");
+});
+
+test("a viewer sees the container but no restart, start or stop control", async ({ page }) => {
+  await signInAsNewUser(page, "viewer");
+  await expect(page.locator(`[data-container="${name}"]`)).toBeVisible({ timeout: 15_000 });
+  await page.goto(`/containers/${id}`);
+  await expect(page.getByRole("heading", { level: 1, name: "app" })).toBeVisible();
+  await expect(page.getByTestId("container-live")).toBeVisible();
+  await expect(page.getByTestId("container-controls")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^(Restart|Start|Stop)/ })).toHaveCount(0);
+  await expect(page.getByTestId("logs-panel")).toBeVisible();
+});
+
+test("the logs panel follows the container live and shows a line the test wrote (stdout and stderr apart); the read is audited", async ({ page }) => {
+  const { email } = await signInAsNewUser(page, "viewer");
+  await page.goto(`/containers/${id}`);
+  const logs = page.getByTestId("logs-panel");
+  await logs.getByLabel("Follow live").check();
+  await logs.getByRole("button", { name: "Show logs" }).click();
+  await expect(page.getByTestId("logs-status")).toHaveAttribute("data-status", "following");
+  const marker = `e2e-log-${Date.now()}`;
+  const exec = async (script: string) => {
+    const e = await stack.get("app").container.exec({ Cmd: ["/bin/sh", "-c", script], AttachStdout: true, AttachStderr: true });
+    const stream = await e.start({});
+    await new Promise((resolve) => stream.on("end", resolve).resume());
+  };
+  await exec(`echo "${marker} hello from stdout" > /proc/1/fd/1; echo "${marker} oops on stderr" > /proc/1/fd/2; echo "${marker} $SECRET_KEY" > /proc/1/fd/1`);
+  const lines = page.getByTestId("log-lines");
+  await expect(lines).toContainText(`${marker} hello from stdout`, { timeout: 15_000 });
+  await expect(lines.locator('[data-stream="stderr"]', { hasText: `${marker} oops on stderr` })).toBeVisible();
+  await expect(lines.locator('[data-stream="stdout"]', { hasText: `${marker} hello from stdout` })).toBeVisible();
+  await expect(lines).toContainText(`${marker} ••••••`); // the container's secret, masked
+  expectNoSecrets(await page.content(), "the logs panel");
+  await logs.getByRole("button", { name: "Stop following" }).click();
+  await expect(page.getByTestId("logs-status")).toHaveAttribute("data-status", "done");
+
+  const started = await e2eQuery<{ outcome: string }>("select outcome from audit_events where action = 'logs.view' and resource_id = $1 and actor_email = $2 order by seq", [id, email]);
+  expect(started[0]?.outcome).toBe("started");
+  await expect
+    .poll(async () => (await e2eQuery<{ outcome: string }>("select outcome from audit_events where action = 'logs.view' and resource_id = $1 and actor_email = $2 order by seq", [id, email])).map((r) => r.outcome), { timeout: 10_000 })
+    .toEqual(["started", "succeeded"]);
+});
+
+test("an unknown or invalid container id is a 404 page", async ({ page }) => {
+  await signInAsNewUser(page, "viewer");
+  for (const bad of ["ab".repeat(32), "not-a-container"]) {
+    const response = await page.goto(`/containers/${bad}`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "No such container" })).toBeVisible();
+  }
+});
