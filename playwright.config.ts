@@ -8,6 +8,8 @@ import { defineConfig, devices } from "@playwright/test";
 process.env.OPSDECK_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
 const port = Number(process.env.OPSDECK_E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
+/** Bearer token of the e2e console's /metrics (a test value, not a secret). */
+export const E2E_METRICS_TOKEN = "e2e-metrics-token-0123456789abcdef";
 
 export default defineConfig({
   testDir: "e2e",
@@ -41,6 +43,9 @@ export default defineConfig({
       OPSDECK_HOST: "127.0.0.1",
       OPSDECK_DATA_DIR: process.env.OPSDECK_E2E_DATA_DIR,
       NEXT_TELEMETRY_DISABLED: "1",
+      // The dashboard's probes and /metrics token (e2e/dashboard.spec.ts).
+      OPSDECK_CONFIG: "e2e/fixtures/dashboard/opsdeck.e2e.yaml",
+      OPSDECK_E2E_METRICS_TOKEN: E2E_METRICS_TOKEN,
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/root",
     },

@@ -28,7 +28,7 @@ export function ContainerStatusBadge({ container, size = "sm" }: { container: Pi
 }
 
 /** The badge as a disclosure: the last health check (time, exit code, output) on hover and on open. */
-export function HealthDetails({ container, align = "left" }: { container: StatusFields; align?: "left" | "right" }) {
+export function HealthDetails({ container, align = "left" }: { container: StatusFields; align?: "left" | "right" | "responsive" }) {
   const last = container.lastHealthcheck;
   const hover = last ? `Last health check (exit ${last.exitCode}): ${last.output || "no output"}`.slice(0, 400) : container.status;
   return (
@@ -41,7 +41,7 @@ export function HealthDetails({ container, align = "left" }: { container: Status
         <span className="sr-only"> — show the last health check</span>
       </summary>
       <div
-        className={`absolute top-full z-20 mt-1.5 w-72 max-w-[80vw] rounded-lg border border-slate-200 bg-white p-3 text-left text-xs text-slate-700 shadow-lg sm:w-80 ${align === "right" ? "right-0" : "left-0"}`}
+        className={`absolute top-full z-20 mt-1.5 w-72 max-w-[80vw] rounded-lg border border-slate-200 bg-white p-3 text-left text-xs text-slate-700 shadow-lg sm:w-80 ${align === "right" ? "right-0" : align === "responsive" ? "right-0 md:right-auto md:left-0" : "left-0"}`}
       >
         <p className="font-medium text-slate-900">{container.status}</p>
         {last ? (

@@ -90,7 +90,7 @@ export function LineChart({ label, points, from, to, yMax, minYMax = 1, formatY,
             )}
           </svg>
           {values.length === 0 ? (
-            <p className="absolute inset-0 flex items-center justify-center text-sm text-slate-500">No samples stored yet (one point per minute while it runs).</p>
+            <p className="absolute inset-0 flex items-center justify-center px-3 text-center text-xs text-slate-500 sm:text-sm">No samples stored yet (one point per minute while it runs).</p>
           ) : null}
         </div>
       </div>
@@ -98,7 +98,7 @@ export function LineChart({ label, points, from, to, yMax, minYMax = 1, formatY,
         {ticks.map((t, i) => (
           <span
             key={t}
-            className={`absolute ${i === 0 ? "" : i === ticks.length - 1 ? "-translate-x-full" : "-translate-x-1/2"}`}
+            className={`absolute ${i === 0 ? "" : i === ticks.length - 1 ? "-translate-x-full" : "-translate-x-1/2"} ${i % 2 === 1 ? "hidden sm:inline" : ""}`}
             style={{ left: `${(i / (ticks.length - 1)) * 100}%` }}
           >
             {i === ticks.length - 1 ? "now" : `${Math.round((to - t) / 3_600_000)} h ago`}

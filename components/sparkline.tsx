@@ -31,7 +31,8 @@ export type SparklineProps = {
 
 export function Sparkline({ values, max, minMax = 1, width = 88, height = 22, tone = "neutral", label, unit = "percent", className }: SparklineProps) {
   const present = values.filter((v): v is number => v !== null);
-  const top = max ?? Math.max(minMax, ...present);
+  // Headroom above the highest reading, so a steady line does not sit on the top edge.
+  const top = max ?? Math.max(minMax, Math.max(...present, 0) * 1.15);
   const n = values.length;
   const x = (i: number) => (n <= 1 ? width : (i / (n - 1)) * width);
   const y = (v: number) => height - 1 - (Math.min(Math.max(v, 0), top) / (top || 1)) * (height - 2);
@@ -45,6 +46,14 @@ export function Sparkline({ values, max, minMax = 1, width = 88, height = 22, to
   });
   if (run.length) runs.push(run);
   const colours = TONES[tone];
+  if (present.length < 2) {
+    // One reading is not a line yet (the sampler has just started, or the container just did).
+    return (
+      <span role="img" aria-label={`${label}: collecting readings`} style={{ width, height }} className={`inline-flex shrink-0 items-center justify-center rounded-sm border border-dashed border-slate-200 text-[10px] text-slate-400 ${className ?? ""}`}>
+        collecting
+      </span>
+    );
+  }
   const fmt = unit === "bytes" ? formatBytes : (v: number) => formatPercent(v);
   const summary =
     present.length === 0 ? `${label}: no readings yet` : `${label}: from ${fmt(Math.min(...present))} to ${fmt(Math.max(...present))}, now ${fmt(present.at(-1)!)}`;
@@ -67,7 +76,7 @@ export function Sparkline({ values, max, minMax = 1, width = 88, height = 22, to
         const area = `${points[0]![0].toFixed(1)},${height} ${line} ${points.at(-1)![0].toFixed(1)},${height}`;
         return (
           <g key={i}>
-            <polygon points={area} className={colours.fill} />
+            {points.length > 2 ? <polygon points={area} className={colours.fill} /> : null}
             <polyline points={line} fill="none" strokeWidth={1.5} strokeLinejoin="round" strokeLinecap="round" className={colours.stroke} />
           </g>
         );

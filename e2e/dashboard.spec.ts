@@ -63,14 +63,6 @@ test("an operator sees the container on the dashboard, restarts it with a reason
   await expect(row.getByText("Healthy", { exact: true })).toBeVisible();
   await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-state", "live");
   await expect(row.getByRole("img", { name: /CPU over the last 15 minutes/ })).toBeVisible({ timeout: 15_000 });
-  await page.waitForTimeout(4_000); // a few polls: the sparklines have points
-  await page.screenshot({ path: "e2e/screenshots/dashboard-1280.png", fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await expect(row).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: "e2e/screenshots/dashboard-390.png", fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 800 });
 
   const api = await page.request.get("/api/v1/containers");
   expect(api.status()).toBe(200);
@@ -84,12 +76,6 @@ test("an operator sees the container on the dashboard, restarts it with a reason
   expectNoSecrets(await page.content(), "the container page");
   const html = await page.request.get(`/containers/${id}`);
   expectNoSecrets(await html.text(), "the container page's HTML");
-  await page.screenshot({ path: "e2e/screenshots/container-1280.png", fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  const overflowPhone = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflowPhone).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: "e2e/screenshots/container-390.png", fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 800 });
 
   const startedBefore = (await stack.get("app").container.inspect()).State.StartedAt;
   await page.getByTestId("container-controls").getByRole("button", { name: "Restart" }).click();
@@ -163,4 +149,42 @@ test("an unknown or invalid container id is a 404 page", async ({ page }) => {
     expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "No such container" })).toBeVisible();
   }
+});
+
+test("the dashboard says so when its connection is lost; screenshots of the dashboard and the container page at 1280 and 390 wide", async ({ page }) => {
+  await signInAsNewUser(page, "operator");
+  const row = page.locator(`[data-container="${name}"]`);
+  await expect(row).toBeVisible({ timeout: 15_000 });
+  const noOverflow = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "e2e/screenshots/dashboard-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(row).toBeVisible();
+  await noOverflow();
+  await page.screenshot({ path: "e2e/screenshots/dashboard-390.png", fullPage: true });
+  // The health check's output opens from the status badge.
+  await row.getByText("Healthy", { exact: true }).click();
+  await expect(row.getByText(/Last health check/)).toBeVisible();
+  await page.screenshot({ path: "e2e/screenshots/dashboard-health-popover-390.png" });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+
+  // The console stops answering: the figures stay, dimmed, under a visible banner.
+  await page.route("**/api/v1/containers", (route) => route.abort("connectionrefused"));
+  await expect(page.getByTestId("connection-lost")).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-state", "lost");
+  await expect(row).toBeVisible();
+  await page.screenshot({ path: "e2e/screenshots/dashboard-connection-lost-1280.png" });
+  await page.unroute("**/api/v1/containers");
+  await expect(page.getByTestId("connection-lost")).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-state", "live");
+
+  await page.goto(`/containers/${id}`);
+  await page.getByTestId("logs-panel").getByRole("button", { name: "Show logs" }).click();
+  await expect(page.getByTestId("logs-status")).toHaveAttribute("data-status", "done");
+  await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page draws the sticky header mid-page
+  await page.screenshot({ path: "e2e/screenshots/container-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await noOverflow();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: "e2e/screenshots/container-390.png", fullPage: true });
 });

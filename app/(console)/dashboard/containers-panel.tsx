@@ -123,7 +123,7 @@ export function ContainersPanel({ data, stale }: { data: ContainersPayload; stal
   );
 }
 
-const GRID = "md:grid md:grid-cols-[minmax(0,1.7fr)_minmax(0,1fr)_4.5rem_5rem_minmax(0,1.15fr)_minmax(0,1.45fr)] md:items-center md:gap-x-4";
+const GRID = "md:grid md:grid-cols-[minmax(0,1.9fr)_minmax(0,0.95fr)_4.5rem_4.5rem_minmax(0,1.1fr)_minmax(0,1.45fr)] md:items-center md:gap-x-4";
 
 function StackGroup({ view, thresholds, showEngine }: { view: View; thresholds: Thresholds; showEngine: boolean }) {
   const { stack } = view;
@@ -201,9 +201,10 @@ function ContainerRowView({ c, service, solo, thresholds }: { c: DashboardContai
   const cpuLevel = c.levels.cpu;
   const memLevel = c.levels.memory;
   const stats = c.stats;
+  // Phones: name and status on the first line, then CPU | memory, then restarts | uptime.
   return (
-    <li className={`grid grid-cols-2 gap-x-4 gap-y-3 px-4 py-3 ${GRID}`} data-container={c.name} data-testid="container-row">
-      <div className="col-span-2 min-w-0 md:col-span-1">
+    <li className={`grid grid-cols-6 gap-x-3 gap-y-2.5 px-4 py-3 ${GRID}`} data-container={c.name} data-testid="container-row">
+      <div className="col-span-4 min-w-0 md:col-span-1">
         <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-0.5">
           <Link
             href={`/containers/${c.id}`}
@@ -213,54 +214,51 @@ function ContainerRowView({ c, service, solo, thresholds }: { c: DashboardContai
           </Link>
           {solo ? <ServiceTags service={service} /> : null}
         </div>
-        <p className="truncate text-xs text-slate-600" title={`${c.image} · ${c.shortId}`}>
-          {solo && c.service ? <span className="text-slate-500">{c.name} · </span> : null}
-          <span className="font-mono text-[11px]">
-            {shortRepo(c.imageRepo)}:{c.imageTag.length > 20 ? `${c.imageTag.slice(0, 19)}…` : c.imageTag}
-          </span>
+        {solo && c.service ? <p className="truncate text-xs text-slate-600">{c.name}</p> : null}
+        <p className="truncate font-mono text-[11px] text-slate-500" title={`${c.image} · ${c.shortId}`}>
+          {shortRepo(c.imageRepo)}:{c.imageTag.length > 24 ? `${c.imageTag.slice(0, 23)}…` : c.imageTag}
         </p>
       </div>
 
-      <div className="min-w-0">
-        <MobileLabel>Status</MobileLabel>
-        <div className="flex flex-wrap items-center gap-1">
-          <HealthDetails container={c} />
+      <div className="col-span-2 min-w-0 md:col-span-1">
+        <span className="sr-only">Status</span>
+        <div className="flex flex-wrap items-center justify-end gap-1 md:justify-start">
+          <HealthDetails container={c} align="responsive" />
           {c.crashLoop ? <StatusBadge status="critical" label="Crash loop" /> : null}
         </div>
       </div>
 
-      <div>
+      <div className="col-span-3 max-md:order-last md:col-span-1">
         <MobileLabel>Restarts</MobileLabel>
         <p className={`text-sm tabular-nums ${c.restartsLastHour > 0 ? LEVEL_TEXT[c.levels.restarts === "ok" ? "warn" : c.levels.restarts] : "text-slate-900"}`}>
           {c.restartsLastHour}
           <span className="text-xs font-normal text-slate-500"> /h</span>
-        </p>
-        <p className="text-[11px] text-slate-500 tabular-nums" title="Restarts by the restart policy (a manual restart resets it)">
-          {c.restartCount} total
+          <span className="text-[11px] font-normal text-slate-500 md:block" title="Restarts by the restart policy (a manual restart resets it)">
+            <span className="md:hidden"> · </span>
+            {c.restartCount} total
+          </span>
         </p>
       </div>
 
-      <div>
+      <div className="col-span-3 max-md:order-last md:col-span-1">
         <MobileLabel>Uptime</MobileLabel>
         <p className="text-sm text-slate-900 tabular-nums">{c.state === "running" ? formatDuration(c.uptimeSeconds) : "—"}</p>
       </div>
 
-      <div className="min-w-0">
+      <div className="col-span-3 min-w-0 md:col-span-1">
         <MobileLabel>CPU</MobileLabel>
-        <div className="flex items-center gap-2">
+        <div className="flex flex-wrap items-center gap-x-2">
           <div className="w-14 shrink-0">
             <p className={`text-sm tabular-nums ${LEVEL_TEXT[cpuLevel]}`}>{stats ? formatPercent(stats.cpuPercent) : "—"}</p>
             <LevelTag level={cpuLevel} />
           </div>
-          {c.spark ? (
-            <Sparkline values={c.spark.cpu} minMax={Math.min(5, thresholds.cpuPercent.warn)} tone={cpuLevel} label="CPU over the last 15 minutes" width={72} />
-          ) : null}
+          {c.spark ? <Sparkline values={c.spark.cpu} minMax={Math.min(5, thresholds.cpuPercent.warn)} tone={cpuLevel} label="CPU over the last 15 minutes" width={64} /> : null}
         </div>
       </div>
 
-      <div className="min-w-0">
+      <div className="col-span-3 min-w-0 md:col-span-1">
         <MobileLabel>Memory</MobileLabel>
-        <div className="flex items-center gap-2">
+        <div className="flex flex-wrap items-center gap-x-2">
           <div className="min-w-0 shrink-0">
             <p className={`text-sm tabular-nums ${LEVEL_TEXT[memLevel]}`}>
               {stats ? formatPercent(stats.memPercent) : "—"} <LevelTag level={memLevel} />
@@ -271,7 +269,7 @@ function ContainerRowView({ c, service, solo, thresholds }: { c: DashboardContai
               </p>
             ) : null}
           </div>
-          {c.spark ? <Sparkline values={c.spark.mem} minMax={16 * 1024 * 1024} tone={memLevel} label="Memory used over the last 15 minutes" unit="bytes" width={64} /> : null}
+          {c.spark ? <Sparkline values={c.spark.mem} minMax={16 * 1024 * 1024} tone={memLevel} label="Memory used over the last 15 minutes" unit="bytes" width={56} /> : null}
         </div>
       </div>
     </li>

@@ -12,11 +12,11 @@ import { formatAgo, formatBytes, formatPercent } from "@/lib/format/units";
 
 const LEVEL_STATUS: Record<Level, Status> = { ok: "ok", warn: "warn", critical: "critical" };
 
-function Tile({ label, value, detail, tone = "neutral" }: { label: string; value: ReactNode; detail?: ReactNode; tone?: "neutral" | Level }) {
+function Tile({ label, value, detail, tone = "neutral", className }: { label: string; value: ReactNode; detail?: ReactNode; tone?: "neutral" | Level; className?: string }) {
   const ring = tone === "critical" ? "border-red-300 bg-red-50" : tone === "warn" ? "border-amber-300 bg-amber-50" : "border-slate-200 bg-white";
   const text = tone === "critical" ? "text-red-800" : tone === "warn" ? "text-amber-900" : "text-slate-900";
   return (
-    <div className={`rounded-xl border px-4 py-3 shadow-xs ${ring}`}>
+    <div className={`rounded-xl border px-4 py-3 shadow-xs ${ring} ${className ?? ""}`}>
       <dt className="text-xs font-medium text-slate-600">{label}</dt>
       <dd className={`mt-1 text-2xl font-semibold tabular-nums ${text}`}>{value}</dd>
       {detail ? <dd className="mt-0.5 text-xs text-slate-600">{detail}</dd> : null}
@@ -42,6 +42,7 @@ export function SummaryTiles({ containers, health }: { containers: ContainersPay
         tone={probesBad ? "critical" : probes.length && probesOk < probes.length ? "warn" : "neutral"}
       />
       <Tile
+        className="max-sm:col-span-2"
         label="Engines"
         value={`${enginesUp}/${containers.engines.length}`}
         detail={enginesUp < containers.engines.length ? "unreachable engine" : "reachable"}

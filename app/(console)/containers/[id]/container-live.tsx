@@ -106,9 +106,12 @@ export function ContainerLive({ id, initial, thresholds, controls }: { id: strin
               </p>
             </Metric>
             <Metric label="Memory (15 min)">
-              <span className={`tabular-nums ${LEVEL_TEXT[c.levels.memory]} ${c.levels.memory !== "ok" ? "font-semibold" : ""}`}>
-                {c.stats ? `${formatBytes(c.stats.memUsedBytes)} / ${formatBytes(c.stats.memLimitBytes)} · ${formatPercent(c.stats.memPercent)}` : "—"}
-              </span>
+              <span className={`tabular-nums ${LEVEL_TEXT[c.levels.memory]} ${c.levels.memory !== "ok" ? "font-semibold" : ""}`}>{c.stats ? formatPercent(c.stats.memPercent) : "—"}</span>
+              {c.stats ? (
+                <span className="ml-1.5 text-xs whitespace-nowrap text-slate-600 tabular-nums">
+                  {formatBytes(c.stats.memUsedBytes)} / {formatBytes(c.stats.memLimitBytes)}
+                </span>
+              ) : null}
               {c.spark ? <Sparkline values={c.spark.mem} minMax={16 * 1024 * 1024} tone={c.levels.memory} label="Memory used over the last 15 minutes" unit="bytes" width={120} height={28} className="mt-1 block" /> : null}
             </Metric>
           </dl>

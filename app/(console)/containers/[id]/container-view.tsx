@@ -93,7 +93,7 @@ function Charts({ data }: { data: ContainerPageData }) {
             points={points.map((p) => ({ t: p.t, v: p.mem }))}
             from={from}
             to={to}
-            minYMax={16 * 1024 * 1024}
+            yMax={niceBytes(Math.max(16 * 1024 * 1024, ...points.map((p) => p.mem)))}
             formatY={(v) => formatBytes(v)}
           />
         </div>
@@ -102,18 +102,30 @@ function Charts({ data }: { data: ContainerPageData }) {
   );
 }
 
+/** Docker durations: "500 ms", "30 s", "1 min". */
+function ms(value: number): string {
+  return value < 1_000 ? `${value} ms` : formatDuration(value / 1000);
+}
+
+/** The next power of two: byte axes read 64 MiB / 32 MiB, not 19.1 MiB / 9.5 MiB. */
+function niceBytes(v: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+}
+
 function Row({ term, children }: { term: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[8rem_minmax(0,1fr)] gap-3 py-2 text-sm">
+    <div className="grid grid-cols-[6.5rem_minmax(0,1fr)] gap-3 py-2 text-sm sm:grid-cols-[8rem_minmax(0,1fr)]">
       <dt className="text-slate-500">{term}</dt>
       <dd className="min-w-0 break-words text-slate-900">{children}</dd>
     </div>
   );
 }
 
+/** An argv as a shell would show it: arguments with spaces or newlines quoted, a script's lines kept as lines. */
 function Argv({ argv }: { argv: string[] }) {
   if (argv.length === 0) return <span className="text-slate-500">—</span>;
-  return <code className="block max-h-32 overflow-auto rounded bg-slate-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap ring-1 ring-slate-200 ring-inset">{argv.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(" ")}</code>;
+  const text = argv.map((a) => (a === "" ? "''" : /[\s"'$`\\]/.test(a) ? `'${a}'` : a)).join(" ");
+  return <pre className="max-h-48 overflow-auto rounded bg-slate-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap ring-1 ring-slate-200 ring-inset">{text}</pre>;
 }
 
 function HealthCheck({ data }: { data: ContainerPageData }) {
@@ -129,8 +141,8 @@ function HealthCheck({ data }: { data: ContainerPageData }) {
               <Argv argv={hc.test[0] === "CMD" || hc.test[0] === "CMD-SHELL" ? hc.test.slice(1) : hc.test} />
             </Row>
             <Row term="Every">
-              {formatDuration((hc.intervalMs ?? 30_000) / 1000)} · timeout {formatDuration((hc.timeoutMs ?? 30_000) / 1000)} · {hc.retries ?? 3} retries
-              {hc.startPeriodMs ? ` · start period ${formatDuration(hc.startPeriodMs / 1000)}` : ""}
+              {ms(hc.intervalMs ?? 30_000)} · timeout {ms(hc.timeoutMs ?? 30_000)} · {hc.retries ?? 3} retries
+              {hc.startPeriodMs ? ` · start period ${ms(hc.startPeriodMs)}` : ""}
             </Row>
             <Row term="Restart budget">{formatDuration(data.healthBudgetMs / 1000)} to become healthy after a restart</Row>
           </dl>

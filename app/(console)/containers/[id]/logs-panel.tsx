@@ -167,11 +167,13 @@ export function LogsPanel({ id, name }: { id: string; name: string }) {
           </fieldset>
           <div className="col-span-2 flex flex-wrap items-end gap-2 sm:col-span-3 lg:col-span-1">
             {status === "following" ? (
-              <button type="button" onClick={stop} className={buttonStyles.secondary}>
+              // Distinct keys: React must not turn this very button into the submit button during its own
+              // click (the browser would then submit the form and start reading again).
+              <button key="stop" type="button" onClick={stop} className={buttonStyles.secondary}>
                 Stop following
               </button>
             ) : (
-              <button type="submit" disabled={!options.stdout && !options.stderr} className={buttonStyles.primary}>
+              <button key="show" type="submit" disabled={!options.stdout && !options.stderr} className={buttonStyles.primary}>
                 {status === "idle" ? "Show logs" : "Reload"}
               </button>
             )}
@@ -217,7 +219,7 @@ export function LogsPanel({ id, name }: { id: string; name: string }) {
           role="log"
           aria-label={`Log of ${name}`}
           tabIndex={0}
-          className="h-96 overflow-auto rounded-lg bg-slate-950 py-2 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-sky-500"
+          className="max-h-[28rem] min-h-20 overflow-auto rounded-lg bg-slate-950 py-2 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-sky-500"
           data-testid="log-lines"
         >
           {lines.length === 0 ? (
