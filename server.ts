@@ -9,6 +9,7 @@ import { announceFirstAdminSetup } from "./lib/auth/first-admin-setup";
 import { pool } from "./lib/db/pool";
 import { startMonitoring, stopMonitoring } from "./lib/docker/monitor-instance";
 import { isAppError } from "./lib/errors/app-error";
+import { startJobs, stopJobs } from "./lib/jobs/boss";
 import { log } from "./lib/log/logger";
 import { bootConsole } from "./lib/server/boot";
 import { CLIENT_IP_HEADER, clientIp } from "./lib/server/client-ip";
@@ -31,6 +32,10 @@ async function main() {
     });
     startMonitoring({ pool: pool() }).catch((error: unknown) => log.error("Container monitoring could not start; the dashboard shows why", { error }));
   }
+  // Scheduled jobs (pg-boss): every replica schedules, workers (role worker|all) run them; pg-boss runs each once.
+  await startJobs(booted.databaseUrl, { work: booted.env.OPSDECK_ROLE !== "web" }).catch((error: unknown) =>
+    log.error("Scheduled jobs are not running", { error }),
+  );
   const app = next({ dev, dir: process.cwd(), hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -49,6 +54,7 @@ async function main() {
     server.closeAllConnections();
     // Stops the stats streams and writes the last minute of samples while the database still runs.
     await stopMonitoring().catch((error: unknown) => log.warn("Stopping the container monitor failed", { error }));
+    await stopJobs().catch(() => undefined);
     await booted.shutdown();
     log.info("Stopped");
     process.exit(0);

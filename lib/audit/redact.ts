@@ -20,5 +20,7 @@ export function redact(value: unknown, depth = 0): unknown {
     return out;
   }
   if (typeof value === "function" || typeof value === "symbol") return undefined;
+  // Postgres text/jsonb cannot hold NUL: strip it so such input is still audited instead of failing the write.
+  if (typeof value === "string" && value.includes("\u0000")) return value.replaceAll("\u0000", "");
   return value;
 }
