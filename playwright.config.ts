@@ -2,14 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_METRICS_TOKEN } from "./e2e/fixtures/dashboard/metrics-token";
 
 // One production server for the whole e2e run, on a fresh embedded database.
 // Workers re-read this file, so the data dir is fixed once in the environment they inherit.
 process.env.OPSDECK_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
 const port = Number(process.env.OPSDECK_E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
-/** Bearer token of the e2e console's /metrics (a test value, not a secret). */
-export const E2E_METRICS_TOKEN = "e2e-metrics-token-0123456789abcdef";
 
 export default defineConfig({
   testDir: "e2e",

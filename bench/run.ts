@@ -4,10 +4,12 @@
  */
 import { benchAudit } from "./audit";
 import { benchColdStart } from "./cold-start";
+import { benchDashboard } from "./dashboard";
 
 const benches: Record<string, { peer: string; run: () => Promise<string[][]> }> = {
   "cold-start": { peer: "embedded Postgres alone", run: benchColdStart },
   audit: { peer: "plain SQL on the same rows, same run", run: benchAudit },
+  dashboard: { peer: "docker stats --no-stream / naive stats() fan-out, same run", run: benchDashboard },
 };
 
 const only = process.argv.slice(2);

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { E2E_METRICS_TOKEN } from "./fixtures/dashboard/metrics-token";
 import { ensureDockerEngine } from "./fixtures/docker/ensure-engine";
 import { startFixtureStack, type FixtureStack } from "./fixtures/docker/fixture-stack";
 import { e2eQuery, signInAsNewUser } from "./helpers/identity";
@@ -140,6 +141,24 @@ test("the logs panel follows the container live and shows a line the test wrote 
   await expect
     .poll(async () => (await e2eQuery<{ outcome: string }>("select outcome from audit_events where action = 'logs.view' and resource_id = $1 and actor_email = $2 order by seq", [id, email])).map((r) => r.outcome), { timeout: 10_000 })
     .toEqual(["started", "succeeded"]);
+});
+
+test("the probes from the config answer on the dashboard; /metrics needs its bearer token", async ({ page, request }) => {
+  await signInAsNewUser(page, "viewer");
+  const probes = page.getByTestId("probes");
+  await expect(probes.locator('[data-probe="Console health endpoint"]')).toHaveAttribute("data-status", "ok", { timeout: 20_000 });
+  await expect(probes.locator('[data-probe="Console port"]')).toHaveAttribute("data-status", "ok");
+  await expect(probes.locator('[data-probe="Console data disk"]')).toHaveAttribute("data-status", /ok|warn|critical/);
+
+  expect((await request.get("/metrics")).status()).toBe(401);
+  expect((await request.get("/metrics", { headers: { authorization: "Bearer wrong" } })).status()).toBe(401);
+  const metrics = await request.get("/metrics", { headers: { authorization: `Bearer ${E2E_METRICS_TOKEN}` } });
+  expect(metrics.status()).toBe(200);
+  const text = await metrics.text();
+  expect(text).toContain(`container="${name}"`);
+  expect(text).toMatch(new RegExp(`opsdeck_container_health\\{[^}]*container="${name}"[^}]*health="healthy"\\} 1`));
+  expect(text).toContain('opsdeck_probe_up{probe="Console port",type="tcp",service=""} 1');
+  expectNoSecrets(text, "/metrics");
 });
 
 test("an unknown or invalid container id is a 404 page", async ({ page }) => {

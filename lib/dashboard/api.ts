@@ -9,7 +9,7 @@ import { AppError } from "../errors/app-error";
 import { log } from "../log/logger";
 import { StackConfigError } from "../stack/config";
 import { authorizeApi } from "./api-auth";
-import { jsonError, jsonOk } from "./http";
+import { jsonError, jsonOk, NO_STORE } from "./http";
 import { locateContainer } from "./locate";
 import { buildContainerPayload, buildContainersPayload, buildHealthPayload } from "./payloads";
 
@@ -27,13 +27,31 @@ export async function monitoringOrError(): Promise<MonitoringInstances | Respons
   }
 }
 
+/** How long one serialized containers payload is served again (every viewer polls every 3 s; nothing per user in it). */
+export const CONTAINERS_CACHE_MS = 1_000;
+const globalForCache = globalThis as unknown as { __opsdeckContainersJson?: Map<string, { m: MonitoringInstances; at: number; body: string }> };
+
+/** The JSON of GET /api/v1/containers, built from the monitor's memory at most once a second. */
+export function containersJson(m: MonitoringInstances, options: { sparklines?: boolean; now?: number } = {}): string {
+  const sparklines = options.sparklines ?? true;
+  const now = options.now ?? Date.now();
+  const cache = (globalForCache.__opsdeckContainersJson ??= new Map());
+  const key = sparklines ? "spark" : "plain";
+  const hit = cache.get(key);
+  if (hit && hit.m === m && now - hit.at >= 0 && now - hit.at < CONTAINERS_CACHE_MS) return hit.body;
+  const body = JSON.stringify(buildContainersPayload(m, { sparklines, now: new Date(now) }));
+  cache.set(key, { m, at: now, body });
+  return body;
+}
+
 /** GET /api/v1/containers[?sparklines=0] */
 export async function containersResponse(ctx: ActionContext, searchParams: URLSearchParams = new URLSearchParams()): Promise<Response> {
   const denied = await authorizeApi(ctx, "containers.view", "/api/v1/containers");
   if (denied) return denied;
   const m = await monitoringOrError();
   if (m instanceof Response) return m;
-  return jsonOk(buildContainersPayload(m, { sparklines: searchParams.get("sparklines") !== "0" }));
+  const body = containersJson(m, { sparklines: searchParams.get("sparklines") !== "0" });
+  return new Response(body, { status: 200, headers: { ...NO_STORE, "content-type": "application/json" } });
 }
 
 /** GET /api/v1/health */

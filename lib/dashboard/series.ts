@@ -17,7 +17,10 @@ export type Spark = {
 
 export const SPARK_WINDOW_MS = 15 * 60_000;
 
-export function bucketSeries(samples: readonly StatsSample[], options: { now: number; windowMs?: number; buckets?: number }): Spark {
+/** Readings to bucket: an array, or a visitor over them (the sampler's ring, without a copy). */
+export type SampleSource = readonly StatsSample[] | ((visit: (sample: StatsSample) => void) => void);
+
+export function bucketSeries(samples: SampleSource, options: { now: number; windowMs?: number; buckets?: number }): Spark {
   const windowMs = options.windowMs ?? SPARK_WINDOW_MS;
   const buckets = options.buckets ?? 45;
   const stepMs = Math.round(windowMs / buckets);
@@ -27,16 +30,18 @@ export function bucketSeries(samples: readonly StatsSample[], options: { now: nu
   const cpuN = new Uint16Array(buckets);
   const memSum = new Float64Array(buckets);
   const memN = new Uint16Array(buckets);
-  for (const s of samples) {
+  const add = (s: StatsSample) => {
     const i = Math.floor((s.at - from) / stepMs);
-    if (i < 0 || i >= buckets) continue;
+    if (i < 0 || i >= buckets) return;
     if (s.cpuPercent !== null) {
       cpuSum[i]! += s.cpuPercent;
       cpuN[i]!++;
     }
     memSum[i]! += s.memUsedBytes;
     memN[i]!++;
-  }
+  };
+  if (typeof samples === "function") samples(add);
+  else for (const s of samples) add(s);
   const cpu: Array<number | null> = new Array(buckets);
   const mem: Array<number | null> = new Array(buckets);
   for (let i = 0; i < buckets; i++) {

@@ -244,6 +244,11 @@ export class DockerMonitor {
     return this.states.get(engineId)?.sampler.history(containerId) ?? [];
   }
 
+  /** Visits one container's retained readings, oldest first (no copy: the dashboard API calls this per container per request). */
+  forEachSample(engineId: string, containerId: string, fn: (sample: StatsSample) => void): void {
+    this.states.get(engineId)?.sampler.forEachSample(containerId, fn);
+  }
+
   sampler(engineId: string): StatsSampler | undefined {
     return this.states.get(engineId)?.sampler;
   }

@@ -100,7 +100,9 @@ export function toView(engineId: string, info: Docker.ContainerInspectInfo, now:
     oneOff: labels[ONEOFF_LABEL] === "True",
     state: normaliseState(state.Status),
     status: humanStatus(state, health?.Status, now),
-    health: normaliseHealth(health?.Status),
+    // Docker keeps the last health status after the process stops ("unhealthy" for a stopped
+    // container): health describes a running container only.
+    health: running ? normaliseHealth(health?.Status) : "none",
     lastHealthcheck: last
       ? {
           start: String(last.Start),
@@ -109,7 +111,7 @@ export function toView(engineId: string, info: Docker.ContainerInspectInfo, now:
           output: redactCommandOutput(String(last.Output ?? "").slice(-OUTPUT_LIMIT).trim()),
         }
       : null,
-    failingStreak: health?.FailingStreak ?? 0,
+    failingStreak: running ? (health?.FailingStreak ?? 0) : 0,
     restartCount: info.RestartCount ?? 0,
     exitCode: running ? null : (state.ExitCode ?? null),
     oomKilled: state.OOMKilled === true,

@@ -78,6 +78,10 @@ export class Ring<T> {
   last(): T | undefined {
     return this.size === 0 ? undefined : this.items[(this.head + this.size - 1) % this.capacity];
   }
+  /** Visits the items oldest first, without copying them. */
+  forEach(fn: (item: T) => void): void {
+    for (let i = 0; i < this.size; i++) fn(this.items[(this.head + i) % this.capacity] as T);
+  }
   toArray(): T[] {
     const out: T[] = [];
     for (let i = 0; i < this.size; i++) out.push(this.items[(this.head + i) % this.capacity] as T);
@@ -149,6 +153,11 @@ export class StatsSampler {
     if (!entry) return [];
     const from = now - this.historyMs;
     return entry.ring.toArray().filter((s) => s.at >= from);
+  }
+
+  /** Visits the retained readings of one container, oldest first, without copying (for per-request sparklines). */
+  forEachSample(id: string, fn: (sample: StatsSample) => void): void {
+    this.entries.get(id)?.ring.forEach(fn);
   }
 
   /** Ids with an open (or opening) stats stream. */

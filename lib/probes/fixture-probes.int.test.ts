@@ -43,9 +43,12 @@ describe("probes against the fixture's real servers", () => {
   });
 
   it("Redis: PING with the password; without it, critical", async () => {
-    expect(await probeRedis({ url: fixture.urls.redis })).toMatchObject({ ok: true, status: "ok", detail: expect.stringContaining("PONG") });
-    const bad = await probeRedis({ url: `redis://127.0.0.1:${fixture.ports.redis}` });
-    expect(bad).toMatchObject({ ok: false, status: "critical", detail: expect.stringMatching(/NOAUTH/) });
+    // Other files restart redis on the shared stack (the dashboard's service restart).
+    await fixture.exclusive("redis", async () => {
+      expect(await probeRedis({ url: fixture.urls.redis })).toMatchObject({ ok: true, status: "ok", detail: expect.stringContaining("PONG") });
+      const bad = await probeRedis({ url: `redis://127.0.0.1:${fixture.ports.redis}` });
+      expect(bad).toMatchObject({ ok: false, status: "critical", detail: expect.stringMatching(/NOAUTH/) });
+    });
   });
 
   it("ClickHouse: /ping and SELECT 1 over HTTP; a wrong password is critical", async () => {
@@ -80,7 +83,7 @@ describe("probes against the fixture's real servers", () => {
     const config = parseStackConfig(text, { env });
     const { specs, problems } = probeSpecs(config, env);
     expect(problems).toEqual([]);
-    const results = await fixture.exclusive("web", () => fixture.exclusive("db", () => runProbes(specs, { deadlineMs: 15_000 })));
+    const results = await fixture.exclusive("web", () => fixture.exclusive("db", () => fixture.exclusive("redis", () => runProbes(specs, { deadlineMs: 15_000 }))));
     for (const r of results) expect(r, `${r.name}: ${r.detail}`).toMatchObject({ ok: true });
     expect(results.map((r) => r.name)).toEqual([
       "PostHog web status",

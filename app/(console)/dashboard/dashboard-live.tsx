@@ -46,10 +46,10 @@ export function DashboardLive({ initialContainers, initialHealth, consoleHealth 
         <LiveIndicator updatedAt={containers.dataUpdatedAt} error={lost} fetching={containers.isFetching} everyMs={CONTAINERS_POLL_MS} />
         <ConnectionLostBanner error={lost} updatedAt={containers.dataUpdatedAt} everyMs={CONTAINERS_POLL_MS} onRetry={() => void containers.refetch()} />
       </div>
-      <div className={lost ? "opacity-70" : ""}>
+      <div className={`space-y-6 ${lost ? "opacity-70" : ""}`}>
         <SummaryTiles containers={data} health={health.data} />
+        <AttentionList health={health.data} />
       </div>
-      <AttentionList health={health.data} />
       <ContainersPanel data={data} stale={Boolean(lost)} />
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <ProbesPanel health={health.data} />

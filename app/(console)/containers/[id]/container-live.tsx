@@ -106,9 +106,9 @@ export function ContainerLive({ id, initial, thresholds, controls }: { id: strin
               </p>
             </Metric>
             <Metric label="Memory (15 min)">
-              <span className={`tabular-nums ${LEVEL_TEXT[c.levels.memory]} ${c.levels.memory !== "ok" ? "font-semibold" : ""}`}>{c.stats ? formatPercent(c.stats.memPercent) : "—"}</span>
+              <span className={`whitespace-nowrap tabular-nums ${LEVEL_TEXT[c.levels.memory]} ${c.levels.memory !== "ok" ? "font-semibold" : ""}`}>{c.stats ? formatPercent(c.stats.memPercent) : "—"}</span>
               {c.stats ? (
-                <span className="ml-1.5 text-xs whitespace-nowrap text-slate-600 tabular-nums">
+                <span className="block text-xs whitespace-nowrap text-slate-600 tabular-nums">
                   {formatBytes(c.stats.memUsedBytes)} / {formatBytes(c.stats.memLimitBytes)}
                 </span>
               ) : null}
