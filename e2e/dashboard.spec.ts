@@ -171,6 +171,10 @@ test("an unknown or invalid container id is a 404 page", async ({ page }) => {
 });
 
 test("the dashboard says so when its connection is lost; screenshots of the dashboard and the container page at 1280 and 390 wide", async ({ page }) => {
+  const cspViolations: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+  });
   await signInAsNewUser(page, "operator");
   const row = page.locator(`[data-container="${name}"]`);
   await expect(row).toBeVisible({ timeout: 15_000 });
@@ -206,4 +210,5 @@ test("the dashboard says so when its connection is lost; screenshots of the dash
   await noOverflow();
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: "e2e/screenshots/container-390.png", fullPage: true });
+  expect(cspViolations).toEqual([]);
 });

@@ -448,7 +448,7 @@ describe("/metrics", () => {
     expect(text).toContain('opsdeck_probe_up{probe="closed port",type="tcp",service=""} 0');
     expect(text).toContain('opsdeck_probe_up{probe="Postgres answers",type="postgres",service="db"} 1');
     expect(text).toContain('opsdeck_engine_up{engine="local",name="Test host"} 1');
-    expect(text).toMatch(/^opsdeck_process_process_cpu_seconds_total /m);
+    expect(text).toMatch(/^opsdeck_process_cpu_seconds_total /m);
 
     expect(checkMetricsToken(m, `Bearer ${METRICS_TOKEN}`, {})).toEqual({ enabled: false });
     expect(checkMetricsToken(m, `Bearer ${METRICS_TOKEN}`, { DASH_TEST_METRICS_TOKEN: "" })).toEqual({ enabled: false });

@@ -27,7 +27,7 @@ const globalForMetrics = globalThis as unknown as { __opsdeckProcessMetrics?: Re
 function processRegistry(): Registry {
   if (!globalForMetrics.__opsdeckProcessMetrics) {
     const registry = new Registry();
-    collectDefaultMetrics({ register: registry, prefix: "opsdeck_process_" });
+    collectDefaultMetrics({ register: registry, prefix: "opsdeck_" });
     globalForMetrics.__opsdeckProcessMetrics = registry;
   }
   return globalForMetrics.__opsdeckProcessMetrics;

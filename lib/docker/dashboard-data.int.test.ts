@@ -58,7 +58,15 @@ async function eventually(check: (s: DashboardSnapshot) => boolean, timeoutMs: n
 
 describe("dashboard data from the real engine", () => {
   it("groups the fixture's containers by compose project and service, with health and image", async () => {
-    const snapshot = monitor.snapshot();
+    // One snapshot with everything up: other files stop and restart services of the shared stack now and then.
+    const snapshot = await eventually(
+      (s) =>
+        (["db", "redis", "clickhouse", "web"] as const).every((svc) => {
+          const r = stackOf(s).services.find((x) => x.service === svc)?.containers[0];
+          return r?.state === "running" && r.health === "healthy" && r.lastHealthcheck?.exitCode === 0;
+        }) && stackOf(s).services.find((x) => x.service === "worker")?.containers[0]?.state === "running",
+      90_000,
+    );
     const stack = stackOf(snapshot);
     expect(stack.engineId).toBe("local");
     expect(stack.services.map((s) => s.service)).toEqual(["clickhouse", "db", "redis", "web", "worker"]);
