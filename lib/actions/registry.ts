@@ -18,6 +18,18 @@ import { restartContainerAction } from "../docker/actions/restart-container";
 import { restartServiceAction } from "../docker/actions/restart-service";
 import { startContainerAction } from "../docker/actions/start-container";
 import { stopContainerAction } from "../docker/actions/stop-container";
+import {
+  backupDeleteAction,
+  backupDownloadAction,
+  backupDryRunAction,
+  backupRetentionApplyAction,
+  backupRetentionUpdateAction,
+  backupRunAction,
+  backupScheduleCreateAction,
+  backupScheduleDeleteAction,
+  backupScheduleUpdateAction,
+  backupVerifyAction,
+} from "../backups/actions";
 import { changeUserRoleAction } from "../users/actions/change-role";
 import { createUserAction } from "../users/actions/create-user";
 import { deleteUserAction } from "../users/actions/delete-user";
@@ -65,6 +77,17 @@ export const ACTION_REGISTRY: readonly RegisteredAction[] = [
   { definition: startContainerAction, allowed: OPERATOR_AND_ADMIN },
   { definition: stopContainerAction, allowed: OPERATOR_AND_ADMIN },
   { definition: restartServiceAction, allowed: OPERATOR_AND_ADMIN },
+  // Backups: run now and dry run (operator, admin); download, delete, verify, schedules, retention (admin)
+  { definition: backupRunAction, allowed: OPERATOR_AND_ADMIN },
+  { definition: backupDryRunAction, allowed: OPERATOR_AND_ADMIN },
+  { definition: backupDeleteAction, allowed: ADMIN_ONLY },
+  { definition: backupDownloadAction, allowed: ADMIN_ONLY },
+  { definition: backupVerifyAction, allowed: ADMIN_ONLY },
+  { definition: backupScheduleCreateAction, allowed: ADMIN_ONLY },
+  { definition: backupScheduleUpdateAction, allowed: ADMIN_ONLY },
+  { definition: backupScheduleDeleteAction, allowed: ADMIN_ONLY },
+  { definition: backupRetentionUpdateAction, allowed: ADMIN_ONLY },
+  { definition: backupRetentionApplyAction, allowed: ADMIN_ONLY },
   // Audit log (admin, auditor); settings (admin)
   { definition: verifyAuditChainAction, allowed: ADMIN_AND_AUDITOR },
   { definition: updateRetentionPolicyAction, allowed: ADMIN_ONLY },
