@@ -7,7 +7,8 @@
  *   out of the container, sha256, fsync, manifest, progress rows in its own Postgres — without and
  *   with age encryption; its wall time is runBackup's, its peak RSS the process's;
  * - the peer: the docker CLI, stdout redirected to a file;
- * - each case twice, alternating, best of two (the machine is shared and noisy);
+ * - three rounds, the order of the cases rotated each round; the ratio is the median of the per-round
+ *   ratios (the machine is shared: the same dump varies from 10 to 30 s between minutes);
  * - memory flat as the database grows: the console's peak RSS at a third of the rows and at all of them.
  * `npm run bench -- backup`.
  */
@@ -88,30 +89,41 @@ export async function benchBackup(): Promise<string[][]> {
     await psqlIn(pg.target, "posthog", "checkpoint; analyze events_blob");
     const dbBytes = Number((await psqlIn(pg.target, "posthog", "select pg_database_size('posthog')")).trim());
 
-    const best = { plain: Infinity, console: Infinity, encrypted: Infinity };
+    // Rounds rotate the order of the three cases; each round gives a console/peer ratio measured minutes
+    // apart at most, and the median of those ratios is reported (the load of a shared machine drifts).
+    type Case = "plain" | "console" | "encrypted";
+    const orders: Case[][] = [["plain", "console", "encrypted"], ["encrypted", "plain", "console"], ["console", "encrypted", "plain"]];
+    const times: Record<Case, number[]> = { plain: [], console: [], encrypted: [] };
     let rss = { console: 0, encrypted: 0 };
     let bytes = { plain: 0, console: 0, encrypted: 0 };
-    for (let round = 1; round <= 2; round++) {
-      process.stderr.write(`  round ${round}: docker exec pg_dump, console, console + age…\n`);
-      const p = await plainDump(pg.target.containerId, pg.port, pg.password, path.join(work, "plain.pgdump"));
-      await rm(path.join(work, "plain.pgdump"));
-      const c = await consoleBackup(consoleDb.url, path.join(work, `backups-${round}`), childTarget, {});
-      await rm(path.join(work, `backups-${round}`), { recursive: true, force: true });
-      const e = await consoleBackup(consoleDb.url, path.join(work, `backups-enc-${round}`), childTarget, { BACKUP_AGE_IDENTITY: identity });
-      await rm(path.join(work, `backups-enc-${round}`), { recursive: true, force: true });
-      best.plain = Math.min(best.plain, p.ms);
-      best.console = Math.min(best.console, c.ms);
-      best.encrypted = Math.min(best.encrypted, e.ms);
-      rss = { console: Math.max(rss.console, c.maxRssMiB), encrypted: Math.max(rss.encrypted, e.maxRssMiB) };
-      bytes = { plain: p.bytes, console: c.bytes, encrypted: e.bytes };
+    for (const [round, order] of orders.entries()) {
+      process.stderr.write(`  round ${round + 1}: ${order.join(", ")}…\n`);
+      for (const c of order) {
+        if (c === "plain") {
+          const p = await plainDump(pg.target.containerId, pg.port, pg.password, path.join(work, "plain.pgdump"));
+          await rm(path.join(work, "plain.pgdump"));
+          times.plain.push(p.ms);
+          bytes.plain = p.bytes;
+        } else {
+          const dir = path.join(work, `backups-${c}-${round}`);
+          const r = await consoleBackup(consoleDb.url, dir, childTarget, c === "encrypted" ? { BACKUP_AGE_IDENTITY: identity } : {});
+          await rm(dir, { recursive: true, force: true });
+          times[c].push(r.ms);
+          rss = { ...rss, [c]: Math.max(rss[c], r.maxRssMiB) };
+          bytes = { ...bytes, [c]: r.bytes };
+        }
+      }
     }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ratio = (c: "console" | "encrypted") => median(times[c].map((t, i) => t / times.plain[i]!));
+    const list = (xs: number[]) => xs.map((ms) => (ms / 1000).toFixed(0)).join("/");
     const gib = (n: number) => `${(n / 1024 ** 3).toFixed(2)} GiB`;
     const mib = (n: number) => `${(n / 1024 ** 2).toFixed(0)} MiB`;
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     const name = `backup: Postgres ${gib(dbBytes)}, ${rows.toLocaleString("en")} rows`;
     return [
-      [name, `sha256, no encryption (${mib(bytes.console)})`, s(best.console), `${s(best.plain)} (${mib(bytes.plain)})`, `ratio ${(best.console / best.plain).toFixed(2)}`],
-      [name, `sha256 + age encryption (${mib(bytes.encrypted)})`, s(best.encrypted), s(best.plain), `ratio ${(best.encrypted / best.plain).toFixed(2)}`],
+      [name, `sha256, no encryption (${mib(bytes.console)}); runs ${list(times.console)} s`, s(median(times.console)), `${s(median(times.plain))} (${mib(bytes.plain)}; runs ${list(times.plain)} s)`, `ratio ${ratio("console").toFixed(2)} (median of rounds)`],
+      [name, `sha256 + age encryption (${mib(bytes.encrypted)}); runs ${list(times.encrypted)} s`, s(median(times.encrypted)), s(median(times.plain)), `ratio ${ratio("encrypted").toFixed(2)} (median of rounds)`],
       [name, "console peak RSS (whole process)", `${rss.console.toFixed(0)} / ${rss.encrypted.toFixed(0)} MiB (plain / age)`, "-", "-"],
       [
         "backup: console peak RSS as the database grows",
