@@ -14,6 +14,9 @@ command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)               # fixture stack: real Redis 7
 [ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server)    # fixture stack: real ClickHouse
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)              # TLS-expiry probe test certificate
+[ -x /usr/bin/age ] || missing+=(age)                                 # backups: an age-encrypted backup must open with the age CLI
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)                    # backups: rsync-over-SSH remote copies on loopback
+command -v rsync >/dev/null 2>&1 || missing+=(rsync)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
