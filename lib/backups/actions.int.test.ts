@@ -133,7 +133,7 @@ describe("backup actions", () => {
     expect(rows.filter((r) => r.actor_email === "operator@example.com").map((r) => r.outcome)).toEqual(["started", "succeeded"]);
     const [history] = await backupHistory({ service: "db" });
     expect(history).toMatchObject({ backupId, status: "succeeded", requestedBy: "operator@example.com", percent: 100, copies: [], verification: null, error: null });
-    expect(history!.files.map((f) => f.path).sort()).toEqual(["globals.sql.zst", "posthog.pgdump", "postgres.pgdump"]);
+    expect(history!.files.map((f) => f.path).sort()).toEqual(["globals.sql.zst", "postgres.pgdump", "posthog.pgdump"]);
     expect(history!.durationMs).toBeGreaterThan(0);
     const resultRows = await audit("backup.run.result");
     expect(resultRows).toEqual([expect.objectContaining({ outcome: "succeeded", resource_id: backupId, correlation_id: rows.at(-1)!.correlation_id })]);

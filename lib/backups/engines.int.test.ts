@@ -144,7 +144,8 @@ describe("Postgres", () => {
   });
 
   it("verify: pg_restore --list reads every dump; a flipped byte is found and the file named", async () => {
-    const ok = await verifyBackup({ backupId: outcome.backupId, root, target: targets().pg });
+    // pg_restore --list runs in the shared db container: hold it so no other file stops it meanwhile.
+    const ok = await fixture.exclusive("db", () => verifyBackup({ backupId: outcome.backupId, root, target: targets().pg }));
     expect(ok.ok).toBe(true);
     expect(ok.files.find((f) => f.path === "posthog.pgdump")?.check).toMatch(/pg_restore --list read \d+ table-of-contents entries/);
     const file = path.join(outcome.dir, "posthog.pgdump");
@@ -155,7 +156,7 @@ describe("Postgres", () => {
     byte[0]! ^= 0xff;
     await fh.write(byte, 0, 1, Math.floor(size / 2));
     await fh.close();
-    const bad = await verifyBackup({ backupId: outcome.backupId, root, target: targets().pg });
+    const bad = await fixture.exclusive("db", () => verifyBackup({ backupId: outcome.backupId, root, target: targets().pg }));
     expect(bad.ok).toBe(false);
     expect(bad.summary).toMatch(/posthog\.pgdump: sha256 does not match the manifest/);
     expect(bad.files.filter((f) => !f.ok).map((f) => f.path)).toEqual(["posthog.pgdump"]);
