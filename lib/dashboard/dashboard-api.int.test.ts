@@ -367,8 +367,9 @@ describe("logs", () => {
       outputs.push(download);
       expect(download.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^\\S+Z stderr ${marker} err key=••••••$`))]);
 
+      // The outcome row is written when the stream closes, just after the client has read it: wait for it (bounded).
+      await expect.poll(async () => (await auditRows("logs.view", id)).map((r) => r.outcome), { timeout: 10_000 }).toEqual(["started", "succeeded", "started", "succeeded"]);
       const rows = await auditRows("logs.view", id);
-      expect(rows.map((r) => r.outcome)).toEqual(["started", "succeeded", "started", "succeeded"]);
       expect(rows[0]).toMatchObject({ actor_email: ctx.viewer!.actor!.email, params: expect.objectContaining({ filter: marker, tail: 500, follow: false, format: "sse" }) });
     });
   });
