@@ -178,106 +178,115 @@ describe("Postgres", () => {
     const t = targets().pg;
     const identity = await generateX25519Identity();
     process.env.BACKUP_AGE_IDENTITY = identity;
-    try {
-      const enc = succeeded(await fixture.exclusive("db", () => runBackup({ target: t, requestedBy: user, root, name: "pre-upgrade-1.43.0" })));
-      expect(enc.backupId).toMatch(/-pre-upgrade-1\.43\.0$/);
-      expect(enc.manifest.encryption).toMatchObject({ format: "age", keyId: expect.stringMatching(/^age:[0-9a-f]{16}$/) });
-      expect(enc.manifest.files.map((f) => f.path).sort()).toEqual(["globals.sql.zst.age", "postgres.pgdump.age", "posthog.pgdump.age"]);
-      const keyFile = path.join(root, "key.txt");
-      await writeFile(keyFile, `${identity}\n`, { mode: 0o600 });
-      const plain = path.join(root, "posthog.pgdump");
-      await run("age", ["-d", "-i", keyFile, "-o", plain, path.join(enc.dir, "posthog.pgdump.age")]);
-      const { stdout } = await run(`${PG_BIN}/pg_restore`, ["--list", plain]);
-      expect(stdout).toMatch(/TABLE DATA public backup_probe/);
-      expect((await verifyBackup({ backupId: enc.backupId, root, target: t })).ok).toBe(true);
+    // Backup and verifies (pg_restore --list) run in the shared db container: hold it throughout.
+    await fixture.exclusive("db", async () => {
+      try {
+        const enc = succeeded(await runBackup({ target: t, requestedBy: user, root, name: "pre-upgrade-1.43.0" }));
+        expect(enc.backupId).toMatch(/-pre-upgrade-1\.43\.0$/);
+        expect(enc.manifest.encryption).toMatchObject({ format: "age", keyId: expect.stringMatching(/^age:[0-9a-f]{16}$/) });
+        expect(enc.manifest.files.map((f) => f.path).sort()).toEqual(["globals.sql.zst.age", "postgres.pgdump.age", "posthog.pgdump.age"]);
+        const keyFile = path.join(root, "key.txt");
+        await writeFile(keyFile, `${identity}\n`, { mode: 0o600 });
+        const plain = path.join(root, "posthog.pgdump");
+        await run("age", ["-d", "-i", keyFile, "-o", plain, path.join(enc.dir, "posthog.pgdump.age")]);
+        const { stdout } = await run(`${PG_BIN}/pg_restore`, ["--list", plain]);
+        expect(stdout).toMatch(/TABLE DATA public backup_probe/);
+        expect((await verifyBackup({ backupId: enc.backupId, root, target: t })).ok).toBe(true);
 
-      process.env.BACKUP_AGE_IDENTITY = await generateX25519Identity();
-      const wrong = await verifyBackup({ backupId: enc.backupId, root, target: t });
-      expect(wrong.ok).toBe(false);
-      expect(wrong.summary).toMatch(/wrong key/);
-      process.env.BACKUP_AGE_IDENTITY = identity;
-      const restoreWithWrongKey = openBackupPlaintext(enc.backupId, enc.manifest.files.find((f) => f.path === "posthog.pgdump.age")!, { root, identities: [await generateX25519Identity()] }).then(
-        (stream) => engineFor("postgres").restore(scratch.pg!.target, { file: "x", format: "postgres-custom", database: "posthog", stream }),
-      );
-      await expect(restoreWithWrongKey).rejects.toThrow(/wrong key/);
+        process.env.BACKUP_AGE_IDENTITY = await generateX25519Identity();
+        const wrong = await verifyBackup({ backupId: enc.backupId, root, target: t });
+        expect(wrong.ok).toBe(false);
+        expect(wrong.summary).toMatch(/wrong key/);
+        process.env.BACKUP_AGE_IDENTITY = identity;
+        const restoreWithWrongKey = openBackupPlaintext(enc.backupId, enc.manifest.files.find((f) => f.path === "posthog.pgdump.age")!, { root, identities: [await generateX25519Identity()] }).then(
+          (stream) => engineFor("postgres").restore(scratch.pg!.target, { file: "x", format: "postgres-custom", database: "posthog", stream }),
+        );
+        await expect(restoreWithWrongKey).rejects.toThrow(/wrong key/);
 
-      const victim = path.join(enc.dir, "posthog.pgdump.age");
-      await truncate(victim, (await stat(victim)).size - 1000);
-      const cut = await verifyBackup({ backupId: enc.backupId, root, target: t });
-      expect(cut.ok).toBe(false);
-      expect(cut.files.find((f) => f.path === "posthog.pgdump.age")?.problem).toMatch(/posthog\.pgdump\.age: sha256 does not match/);
-      const plainCut = await openBackupPlaintext(enc.backupId, enc.manifest.files.find((f) => f.path === "posthog.pgdump.age")!, { root });
-      await expect((async () => {
-        for await (const _ of plainCut) void _;
-      })()).rejects.toThrow(/truncated/);
-    } finally {
-      delete process.env.BACKUP_AGE_IDENTITY;
-    }
+        const victim = path.join(enc.dir, "posthog.pgdump.age");
+        await truncate(victim, (await stat(victim)).size - 1000);
+        const cut = await verifyBackup({ backupId: enc.backupId, root, target: t });
+        expect(cut.ok).toBe(false);
+        expect(cut.files.find((f) => f.path === "posthog.pgdump.age")?.problem).toMatch(/posthog\.pgdump\.age: sha256 does not match/);
+        const plainCut = await openBackupPlaintext(enc.backupId, enc.manifest.files.find((f) => f.path === "posthog.pgdump.age")!, { root });
+        await expect((async () => {
+          for await (const _ of plainCut) void _;
+        })()).rejects.toThrow(/truncated/);
+      } finally {
+        delete process.env.BACKUP_AGE_IDENTITY;
+      }
+    });
   });
 });
 
 describe("ClickHouse", () => {
-  it("dumps DDL of every table and Native data of MergeTree tables only, and restores into a scratch ClickHouse", async () => {
-    const t = targets().ch;
-    const count = async (target: BackupTarget, table: string) => Number((await execText(target, chQuery(target, `SELECT count() FROM posthog.${table}`))).trim());
-    const rows = await count(t, "sharded_events");
-    expect(rows).toBeGreaterThan(0);
-    const outcome = succeeded(await runBackup({ target: t, requestedBy: user, root }));
-    const m = outcome.manifest;
-    expect(m.serverVersion).toMatch(/^18\.16/);
-    expect(m.files.map((f) => f.path).sort()).toEqual(["posthog/events.sql.zst", "posthog/sharded_events.native.zst", "posthog/sharded_events.sql.zst"]);
-    const tables = m.databases.find((d) => d.name === "posthog")!.tables;
-    expect(tables.find((x) => x.name === "events")).toMatchObject({ engine: "Distributed", dataDumped: false, reason: expect.stringMatching(/sharded/) });
-    expect(tables.find((x) => x.name === "sharded_events")).toMatchObject({ engine: "MergeTree", dataDumped: true, rows });
-    expect(m.files.find((f) => f.path.endsWith(".native.zst"))).toMatchObject({ rows, compression: "zstd", format: "clickhouse-native" });
-    expect(JSON.stringify(m)).not.toContain(t.password);
+  it("dumps DDL of every table and Native data of MergeTree tables only, and restores into a scratch ClickHouse", () =>
+    // Holds the shared clickhouse container: no other file may stop it meanwhile.
+    fixture.exclusive("clickhouse", async () => {
+      const t = targets().ch;
+      const count = async (target: BackupTarget, table: string) => Number((await execText(target, chQuery(target, `SELECT count() FROM posthog.${table}`))).trim());
+      const rows = await count(t, "sharded_events");
+      expect(rows).toBeGreaterThan(0);
+      const outcome = succeeded(await runBackup({ target: t, requestedBy: user, root }));
+      const m = outcome.manifest;
+      expect(m.serverVersion).toMatch(/^18\.16/);
+      expect(m.files.map((f) => f.path).sort()).toEqual(["posthog/events.sql.zst", "posthog/sharded_events.native.zst", "posthog/sharded_events.sql.zst"]);
+      const tables = m.databases.find((d) => d.name === "posthog")!.tables;
+      expect(tables.find((x) => x.name === "events")).toMatchObject({ engine: "Distributed", dataDumped: false, reason: expect.stringMatching(/sharded/) });
+      expect(tables.find((x) => x.name === "sharded_events")).toMatchObject({ engine: "MergeTree", dataDumped: true, rows });
+      expect(m.files.find((f) => f.path.endsWith(".native.zst"))).toMatchObject({ rows, compression: "zstd", format: "clickhouse-native" });
+      expect(JSON.stringify(m)).not.toContain(t.password);
 
-    const target = { ...scratch.ch!.target, databases: ["posthog"] };
-    await execText(target, chQuery(target, "DROP TABLE IF EXISTS posthog.events"));
-    await execText(target, chQuery(target, "DROP TABLE IF EXISTS posthog.sharded_events"));
-    await restoreAll(target, outcome.backupId, m);
-    expect(await count(target, "sharded_events")).toBe(rows);
-    expect(await count(target, "events")).toBe(rows); // the Distributed table reads the restored local one
-    const sum = async (x: BackupTarget) => (await execText(x, chQuery(x, "SELECT sum(cityHash64(toString(uuid), event, distinct_id)) FROM posthog.sharded_events"))).trim();
-    expect(await sum(target)).toBe(await sum(t));
-  });
+      const target = { ...scratch.ch!.target, databases: ["posthog"] };
+      await execText(target, chQuery(target, "DROP TABLE IF EXISTS posthog.events"));
+      await execText(target, chQuery(target, "DROP TABLE IF EXISTS posthog.sharded_events"));
+      await restoreAll(target, outcome.backupId, m);
+      expect(await count(target, "sharded_events")).toBe(rows);
+      expect(await count(target, "events")).toBe(rows); // the Distributed table reads the restored local one
+      const sum = async (x: BackupTarget) => (await execText(x, chQuery(x, "SELECT sum(cityHash64(toString(uuid), event, distinct_id)) FROM posthog.sharded_events"))).trim();
+      expect(await sum(target)).toBe(await sum(t));
+    }));
 });
 
 describe("Redis", () => {
-  it("BGSAVE, waits for LASTSAVE, copies the RDB out; it loads into a scratch Redis", async () => {
-    const t = targets().redis;
-    const marker = `backup-probe-${randomBytes(4).toString("hex")}`;
-    await execText(t, redisCli(t, "SET", marker, "42"));
-    await execText(t, redisCli(t, "HSET", `${marker}:h`, "a", "1", "b", "2"));
-    const outcome = succeeded(await runBackup({ target: t, requestedBy: user, root }));
-    const m = outcome.manifest;
-    expect(m.serverVersion).toMatch(/^7\./);
-    expect(m.files).toEqual([expect.objectContaining({ path: "dump.rdb", compression: "none", format: "redis-rdb" })]);
-    expect(m.details).toMatchObject({ rdbDir: "/data", rdbFile: "dump.rdb", dbsize: expect.any(Number), prepare: { lastSave: expect.any(Number) } });
-    expect((m.details as { dbsize: number }).dbsize).toBeGreaterThanOrEqual(2);
-    expect((await readFile(path.join(outcome.dir, "dump.rdb"))).subarray(0, 5).toString()).toBe("REDIS");
-    const s = scratch.redis!.target;
-    await restoreAll(s, outcome.backupId, m);
-    expect((await execText(s, redisCli(s, "GET", marker))).trim()).toBe("42");
-    expect((await execText(s, redisCli(s, "HGET", `${marker}:h`, "b"))).trim()).toBe("2");
-  });
+  it("BGSAVE, waits for LASTSAVE, copies the RDB out; it loads into a scratch Redis", () =>
+    // Holds the shared redis container: no other file may stop it meanwhile.
+    fixture.exclusive("redis", async () => {
+      const t = targets().redis;
+      const marker = `backup-probe-${randomBytes(4).toString("hex")}`;
+      await execText(t, redisCli(t, "SET", marker, "42"));
+      await execText(t, redisCli(t, "HSET", `${marker}:h`, "a", "1", "b", "2"));
+      const outcome = succeeded(await runBackup({ target: t, requestedBy: user, root }));
+      const m = outcome.manifest;
+      expect(m.serverVersion).toMatch(/^7\./);
+      expect(m.files).toEqual([expect.objectContaining({ path: "dump.rdb", compression: "none", format: "redis-rdb" })]);
+      expect(m.details).toMatchObject({ rdbDir: "/data", rdbFile: "dump.rdb", dbsize: expect.any(Number), prepare: { lastSave: expect.any(Number) } });
+      expect((m.details as { dbsize: number }).dbsize).toBeGreaterThanOrEqual(2);
+      expect((await readFile(path.join(outcome.dir, "dump.rdb"))).subarray(0, 5).toString()).toBe("REDIS");
+      const s = scratch.redis!.target;
+      await restoreAll(s, outcome.backupId, m);
+      expect((await execText(s, redisCli(s, "GET", marker))).trim()).toBe("42");
+      expect((await execText(s, redisCli(s, "HGET", `${marker}:h`, "b"))).trim()).toBe("2");
+    }));
 });
 
 describe("volume", () => {
-  it("archives a path through the Engine API and restores it into another container", async () => {
-    const t = targets().vol;
-    const content = randomBytes(60_000).toString("base64"); // one argv string stays under 128 KiB
-    const wrote = await fixture.exec("web", ["/bin/sh", "-c", `mkdir -p /state/uploads && printf '%s' "$1" > /state/uploads/probe.txt`, "sh", content]);
-    expect(wrote.exitCode).toBe(0);
-    const outcome = succeeded(await runBackup({ target: t, requestedBy: user, root }));
-    expect(outcome.manifest.files).toEqual([expect.objectContaining({ path: "volume.tar.zst", format: "tar", compression: "zstd" })]);
-    expect(outcome.manifest.files[0]!.bytes).toBeLessThan(outcome.manifest.files[0]!.sourceBytes);
-    const s = scratch.vol!.target;
-    await restoreAll(s, outcome.backupId, outcome.manifest);
-    const back = await execText(s, { kind: "exec", argv: ["cat", "/state/uploads/probe.txt"], env: {}, secretEnv: [] });
-    expect(back).toBe(content);
-    await fixture.exec("web", ["rm", "-rf", "/state/uploads"]);
-  });
+  it("archives a path through the Engine API and restores it into another container", () =>
+    // Holds the shared web container: no other file may stop it meanwhile.
+    fixture.exclusive("web", async () => {
+      const t = targets().vol;
+      const content = randomBytes(60_000).toString("base64"); // one argv string stays under 128 KiB
+      const wrote = await fixture.exec("web", ["/bin/sh", "-c", `mkdir -p /state/uploads && printf '%s' "$1" > /state/uploads/probe.txt`, "sh", content]);
+      expect(wrote.exitCode).toBe(0);
+      const outcome = succeeded(await runBackup({ target: t, requestedBy: user, root }));
+      expect(outcome.manifest.files).toEqual([expect.objectContaining({ path: "volume.tar.zst", format: "tar", compression: "zstd" })]);
+      expect(outcome.manifest.files[0]!.bytes).toBeLessThan(outcome.manifest.files[0]!.sourceBytes);
+      const s = scratch.vol!.target;
+      await restoreAll(s, outcome.backupId, outcome.manifest);
+      const back = await execText(s, { kind: "exec", argv: ["cat", "/state/uploads/probe.txt"], env: {}, secretEnv: [] });
+      expect(back).toBe(content);
+      await fixture.exec("web", ["rm", "-rf", "/state/uploads"]);
+    }));
 });
 
 describe("MongoDB (stand-in binary: no Mongo server can run here)", () => {

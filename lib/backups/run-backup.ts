@@ -41,6 +41,9 @@ export type BackupOutcome =
 
 export type StartedBackup = { run: BackupRunRow; done: Promise<BackupOutcome> };
 
+/** A dump step that produces no byte for this long is aborted. */
+export const STALL_MS = 15 * 60_000;
+
 function validateRequest(req: BackupRequest): void {
   if (req.name != null && !isBackupName(req.name)) {
     throw new AppError("INVALID_INPUT", "A backup name is lowercase letters, digits, dots, dashes and underscores (e.g. pre-upgrade-1.43.0), at most 63 characters.");
@@ -198,7 +201,21 @@ async function executeRun(run: BackupRunRow, req: BackupRequest, keys: BackupKey
     const files: ManifestFile[] = [];
     for (const [i, spec] of plan.files.entries()) {
       progress.startFile(`${spec.what} (${i + 1}/${plan.files.length})`, spec.estimatedBytes ?? 0);
-      const running = await runCommand(target, spec.command);
+      // A dump that sends nothing for STALL_MS (container stopped under it, a hung connection) is aborted, not waited on forever.
+      const stall = new AbortController();
+      let lastBytes = progress.bytes;
+      let lastChange = Date.now();
+      const watchdog = setInterval(() => {
+        if (progress.bytes !== lastBytes) {
+          lastBytes = progress.bytes;
+          lastChange = Date.now();
+        } else if (Date.now() - lastChange > STALL_MS) stall.abort();
+      }, 5_000);
+      watchdog.unref();
+      const running = await runCommand(target, spec.command, { signal: stall.signal }).catch((error: unknown) => {
+        clearInterval(watchdog);
+        throw error;
+      });
       const [written] = await Promise.all([
         writer.writeFile(spec.file, running.stdout as Readable, {
           compression: spec.compress ? compression : "none",
@@ -208,7 +225,12 @@ async function executeRun(run: BackupRunRow, req: BackupRequest, keys: BackupKey
         expectSuccess(target, spec.command, running.outcome).then((o) => {
           stderrTail = o.stderrTail || null;
         }),
-      ]);
+      ])
+        .catch((error: unknown) => {
+          if (stall.signal.aborted) throw new Error(`${spec.what}: no data for ${STALL_MS / 60_000} minutes; the dump was stopped (is the container still running?)`);
+          throw error;
+        })
+        .finally(() => clearInterval(watchdog));
       files.push({
         path: written.path,
         format: spec.format,

@@ -153,7 +153,8 @@ export const postgresEngine: BackupEngine = {
   async verify(t, input: RestoreInput): Promise<VerifyFinding | null> {
     if (input.format !== "postgres-custom") return null;
     const command: ExecCommand = { kind: "exec", argv: [tool(t, "pg_restore"), "--list"], env: {}, secretEnv: [] };
-    const running = await runCommand(t, command, { input: input.stream });
+    // Bounded: pg_restore --list reads only the table of contents; a container stopped meanwhile must not hang a verify.
+    const running = await runCommand(t, command, { input: input.stream, signal: AbortSignal.timeout(5 * 60_000) });
     let entries = 0;
     let partial = "";
     for await (const chunk of running.stdout as AsyncIterable<Buffer>) {

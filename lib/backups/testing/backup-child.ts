@@ -27,6 +27,7 @@ process.stdout.write(
     ms,
     bytes: outcome.status === "succeeded" ? outcome.manifest.totals.bytes : null,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   })}\n`,
 );
 await closePool();
