@@ -108,7 +108,8 @@ describe("backup actions", () => {
   });
 
   it("an operator's dry run shows the commands and the target path, masks the password, and starts nothing", async () => {
-    const result = await executeAction(backupDryRunAction, ctx("operator"), { service: "db", name: "pre-upgrade-2.0" });
+    // The dry run inspects the db container (running? which databases?): hold it so no other file stops it meanwhile.
+    const result = await fixture.exclusive("db", () => executeAction(backupDryRunAction, ctx("operator"), { service: "db", name: "pre-upgrade-2.0" }));
     if (!result.ok) throw new Error(result.error.message);
     expect(result.data.finalPath).toMatch(new RegExp(`^${root}/${fixture.project}/db/\\d{8}T\\d{9}Z-pre-upgrade-2\\.0$`));
     expect(result.data.discovered).toBe(false);
