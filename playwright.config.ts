@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { backupFixtureEnv } from "./e2e/fixtures/backups/env";
 import { E2E_METRICS_TOKEN } from "./e2e/fixtures/dashboard/metrics-token";
 
 // One production server for the whole e2e run, on a fresh embedded database.
@@ -9,6 +10,8 @@ import { E2E_METRICS_TOKEN } from "./e2e/fixtures/dashboard/metrics-token";
 process.env.OPSDECK_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
 const port = Number(process.env.OPSDECK_E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
+// The Postgres e2e/backups.spec.ts backs up (project, port, password) and the console's BACKUP_DIR.
+const backups = backupFixtureEnv(port);
 
 export default defineConfig({
   testDir: "e2e",
@@ -45,6 +48,11 @@ export default defineConfig({
       // The dashboard's probes and /metrics token (e2e/dashboard.spec.ts).
       OPSDECK_CONFIG: "e2e/fixtures/dashboard/opsdeck.e2e.yaml",
       OPSDECK_E2E_METRICS_TOKEN: E2E_METRICS_TOKEN,
+      // Backups (e2e/backups.spec.ts): where they go, and the Postgres opsdeck.e2e.yaml names.
+      BACKUP_DIR: backups.backupDir,
+      OPSDECK_E2E_BACKUP_PROJECT: backups.project,
+      OPSDECK_E2E_BACKUP_PG_PORT: String(backups.port),
+      OPSDECK_E2E_BACKUP_PG_PASSWORD: backups.password,
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/root",
     },

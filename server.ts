@@ -9,7 +9,10 @@ import { announceFirstAdminSetup } from "./lib/auth/first-admin-setup";
 import { pool } from "./lib/db/pool";
 import { startMonitoring, stopMonitoring } from "./lib/docker/monitor-instance";
 import { isAppError } from "./lib/errors/app-error";
-import { startJobs, stopJobs } from "./lib/jobs/boss";
+import { backupRoot } from "./lib/backups/backup-paths";
+import { registerBackupJobs } from "./lib/backups/backup-jobs";
+import { recoverInterruptedRuns } from "./lib/backups/backup-runs";
+import { jobs, startJobs, stopJobs } from "./lib/jobs/boss";
 import { log } from "./lib/log/logger";
 import { bootConsole } from "./lib/server/boot";
 import { CLIENT_IP_HEADER, clientIp } from "./lib/server/client-ip";
@@ -33,9 +36,19 @@ async function main() {
     startMonitoring({ pool: pool() }).catch((error: unknown) => log.error("Container monitoring could not start; the dashboard shows why", { error }));
   }
   // Scheduled jobs (pg-boss): every replica schedules, workers (role worker|all) run them; pg-boss runs each once.
-  await startJobs(booted.databaseUrl, { work: booted.env.OPSDECK_ROLE !== "web" }).catch((error: unknown) =>
-    log.error("Scheduled jobs are not running", { error }),
+  const work = booted.env.OPSDECK_ROLE !== "web";
+  await startJobs(booted.databaseUrl, { work }).catch((error: unknown) => log.error("Scheduled jobs are not running", { error }));
+  // Backups: runs a stopped console left `running` become `interrupted` (never `succeeded`), their
+  // `.partial` folders removed; then the backup queues (schedules, manual runs, nightly maintenance).
+  await recoverInterruptedRuns({ root: backupRoot() }).then(
+    (report) => report.interrupted.length + report.partialFoldersRemoved.length > 0 && log.warn("Backups interrupted by the last stop", report),
+    (error: unknown) => log.error("Could not check for interrupted backups", { error }),
   );
+  const boss = jobs();
+  if (boss) {
+    // Without them manual backups still run (in this process); scheduled ones do not.
+    await registerBackupJobs(boss, { work }).catch((error: unknown) => log.error("Backup schedules are not running", { error }));
+  }
   const app = next({ dev, dir: process.cwd(), hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();

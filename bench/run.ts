@@ -3,6 +3,7 @@
  * Run one with `npm run bench -- cold-start`.
  */
 import { benchAudit } from "./audit";
+import { benchBackup } from "./backup";
 import { benchColdStart } from "./cold-start";
 import { benchDashboard } from "./dashboard";
 
@@ -10,6 +11,7 @@ const benches: Record<string, { peer: string; run: () => Promise<string[][]> }> 
   "cold-start": { peer: "embedded Postgres alone", run: benchColdStart },
   audit: { peer: "plain SQL on the same rows, same run", run: benchAudit },
   dashboard: { peer: "docker stats --no-stream / naive stats() fan-out, same run", run: benchDashboard },
+  backup: { peer: "docker exec … pg_dump -Fc > file, same run, rounds interleaved", run: benchBackup },
 };
 
 const only = process.argv.slice(2);

@@ -4,6 +4,7 @@
  * a health check and secrets in its environment) started for this file.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { E2E_METRICS_TOKEN } from "./fixtures/dashboard/metrics-token";
 import { ensureDockerEngine } from "./fixtures/docker/ensure-engine";
@@ -79,7 +80,7 @@ test("an operator sees the container on the dashboard, restarts it with a reason
   expectNoSecrets(await html.text(), "the container page's HTML");
 
   const startedBefore = (await stack.get("app").container.inspect()).State.StartedAt;
-  await page.getByTestId("container-controls").getByRole("button", { name: "Restart" }).click();
+  await page.getByTestId("container-controls").getByRole("button", { name: "Restart", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: /Restart container/ });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole("button", { name: "Restart app" })).toBeDisabled();
@@ -100,6 +101,66 @@ test("an operator sees the container on the dashboard, restarts it with a reason
   expect(rows[0]!.params.reason).toBe("e2e: app stuck, restarting");
   const audit = await e2eQuery<{ row: string }>("select row_to_json(a)::text as row from audit_events a");
   for (const r of audit) expectNoSecrets(r.row, "the audit log");
+});
+
+test("an operator restarts the whole app service with a reason from the container page, follows it back to healthy; service.restart is audited", async ({ page }) => {
+  await signInAsNewUser(page, "operator");
+  await page.setViewportSize({ width: 390, height: 844 }); // on a phone, as on-call staff often are
+  await page.goto(`/containers/${id}`);
+  await expect(page.getByTestId("container-live")).toHaveAttribute("data-health", "healthy", { timeout: 15_000 });
+  const startedBefore = (await stack.get("app").container.inspect()).State.StartedAt;
+  await page.getByTestId("container-controls").getByRole("button", { name: "Restart service", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: /Restart service/ });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(`stack ${stack.project}`);
+  await expect(dialog.getByRole("button", { name: "Restart service app" })).toBeDisabled();
+  await dialog.getByLabel("Reason").fill("e2e: whole app service restart");
+  await page.screenshot({ path: "e2e/screenshots/container-restart-service-dialog-390.png" });
+  await dialog.getByRole("button", { name: "Restart service app" }).click();
+  await expect(page.getByTestId("control-following")).toContainText("Restarting the service");
+  await expect(page.getByTestId("control-result")).toHaveAttribute("data-ok", "true", { timeout: 60_000 });
+  await expect(page.getByTestId("control-result")).toContainText("Restarted service app: 1 container healthy again");
+  await expect(page.getByTestId("container-live")).toHaveAttribute("data-health", "healthy");
+  await page.screenshot({ path: "e2e/screenshots/container-restart-service-done-390.png" });
+  expect(Date.parse((await stack.get("app").container.inspect()).State.StartedAt)).toBeGreaterThan(Date.parse(startedBefore));
+
+  const rows = await e2eQuery<{ outcome: string; resource_type: string; resource_id: string; params: { reason: string } }>(
+    "select outcome, resource_type, resource_id, params from audit_events where action = 'service.restart' and resource_id like $1 order by seq",
+    [`%/${stack.project}/app`],
+  );
+  expect(rows.map((r) => r.outcome)).toEqual(["started", "succeeded"]);
+  expect(rows[0]).toMatchObject({ resource_type: "service", params: { reason: "e2e: whole app service restart" } });
+});
+
+/** The id Next.js gave a server action in this build (a server action is a public POST endpoint: anyone can call it with its id). */
+function serverActionId(exportedName: string): string {
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { filename: string; exportedName: string }> };
+  const found = Object.entries(manifest.node).find(([, a]) => a.filename === "app/(console)/containers/[id]/actions.ts" && a.exportedName === exportedName);
+  if (!found) throw new Error(`server action ${exportedName} not in the build (run npm run build)`);
+  return found[0];
+}
+
+test("a viewer calling the restart actions directly (container and service) is denied, nothing restarts, and both denials are audited", async ({ page, baseURL }) => {
+  const { email } = await signInAsNewUser(page, "viewer");
+  const startedBefore = (await stack.get("app").container.inspect()).State.StartedAt;
+  const project = stack.project;
+  const calls = [
+    { action: "container.restart", exportedName: "restartContainer", input: { id, reason: "viewer trying a restart" } },
+    { action: "service.restart", exportedName: "restartService", input: { engineId: "local", project, service: "app", reason: "viewer trying a restart" } },
+  ];
+  for (const call of calls) {
+    const response = await page.request.post(`/containers/${id}`, {
+      headers: { "Next-Action": serverActionId(call.exportedName), Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8", Origin: baseURL! },
+      data: JSON.stringify([call.input]),
+    });
+    expect(response.status(), call.action).toBe(200);
+    const body = await response.text();
+    expect(body, call.action).toContain('"ok":false');
+    expect(body, call.action).toContain('"code":"FORBIDDEN"');
+    const audit = await e2eQuery<{ outcome: string }>("select outcome from audit_events where action = $1 and actor_email = $2 order by seq", [call.action, email]);
+    expect(audit.map((r) => r.outcome), call.action).toEqual(["denied"]);
+  }
+  expect((await stack.get("app").container.inspect()).State.StartedAt).toBe(startedBefore);
 });
 
 test("a viewer sees the container but no restart, start or stop control", async ({ page }) => {

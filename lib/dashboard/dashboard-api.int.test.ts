@@ -170,46 +170,55 @@ describe("GET /api/v1/containers and /api/v1/health", () => {
   });
 
   it("reports the fixture's containers grouped by service, with health, config kinds and 15-minute series", async () => {
-    // One payload in which everything is up (other files stop and restart services of the shared stack now and then).
-    const { payload } = await pollUntil(
-      (p) =>
-        ["db", "redis", "clickhouse", "web"].every((s) => fixtureRow(p, s as PosthogService).stats !== null && fixtureRow(p, s as PosthogService).health === "healthy") &&
-        fixtureRow(p, "worker").state === "running" &&
-        !fixtureRow(p, "worker").crashLoop,
-      90_000,
-    );
+    // Each service read under its own lock, one after the other: other files stop and restart
+    // services of the shared stack (locks are never nested).
+    for (const service of ["db", "redis", "clickhouse", "web"] as const) {
+      await locked(service, async () => {
+        const { payload } = await pollUntil((p) => fixtureRow(p, service).stats !== null && fixtureRow(p, service).health === "healthy", 60_000);
+        // (No crashLoop assertion: restarts by other files in the last hour count, and the flag is tested below.)
+        expect(fixtureRow(payload, service), service).toMatchObject({ state: "running", health: "healthy", levels: { state: "ok" } });
+        expect(fixtureRow(payload, service).stats!.memLimitBytes).toBeGreaterThan(0);
+        expect(fixtureRow(payload, service).spark!.cpu).toHaveLength(45);
+        if (service === "db") {
+          expect(fixtureRow(payload, "db").lastHealthcheck?.output).toMatch(/accepting connections/);
+          const one = await json<{ container: DashboardContainer; stateful: boolean }>(containerResponse(ctx.viewer!, fixture.containers.db.id.slice(0, 12)));
+          expect(one).toMatchObject({ status: 200, body: { stateful: true, container: { id: fixture.containers.db.id, state: "running" } } });
+          expect(one.body.container.spark!.cpu).toHaveLength(90);
+        }
+      });
+    }
+    await locked("worker", async () => {
+      // Running, but maybe still flagged: another file may have made it crash-loop within the hour.
+      const { payload } = await pollUntil((p) => fixtureRow(p, "worker").state === "running", 60_000);
+      expect(fixtureRow(payload, "worker")).toMatchObject({ state: "running", health: "none" });
+    });
+    const payload = await containers();
     const stack = payload.stacks.find((s) => s.project === fixture.project)!;
     expect(stack.services.map((s) => s.service)).toEqual(["clickhouse", "db", "redis", "web", "worker"]);
-    for (const service of ["db", "redis", "clickhouse", "web"] as const) {
-      expect(fixtureRow(payload, service), service).toMatchObject({ state: "running", health: "healthy", crashLoop: false, levels: { state: "ok" } });
-      expect(fixtureRow(payload, service).stats!.memLimitBytes).toBeGreaterThan(0);
-      expect(fixtureRow(payload, service).spark!.cpu).toHaveLength(45);
-    }
-    expect(fixtureRow(payload, "worker")).toMatchObject({ state: "running", health: "none" });
-    expect(fixtureRow(payload, "db").lastHealthcheck?.output).toMatch(/accepting connections/);
     expect(stack.services.find((s) => s.service === "db")).toMatchObject({ kind: "postgres", stateful: true });
     expect(stack.services.find((s) => s.service === "web")).toMatchObject({ kind: "app", stateful: false });
     expect(payload.engines).toEqual([expect.objectContaining({ id: "local", name: "Test host", reachable: true })]);
-
-    const one = await json<{ container: DashboardContainer; stateful: boolean }>(containerResponse(ctx.viewer!, fixture.containers.db.id.slice(0, 12)));
-    expect(one).toMatchObject({ status: 200, body: { stateful: true, container: { id: fixture.containers.db.id } } });
-    expect(one.body.container.spark!.cpu).toHaveLength(90);
     expect((await json(containerResponse(ctx.viewer!, "web; reboot"))).status).toBe(400);
     expect((await json(containerResponse(ctx.viewer!, "ab".repeat(32)))).status).toBe(404);
   });
 
   it("reports probes (a closed port fails within its timeout), engines, disk and what needs attention", async () => {
-    const { status, body } = await eventually(async () => {
-      await m.probes.runNow();
-      const r = await json<HealthPayload>(healthResponse(ctx.viewer!));
-      const up = (name: string) => r.body.probes.results.find((p) => p.name === name)?.status === "ok";
-      if (!up("web status") || !up("Postgres answers")) throw new Error("web or db is being restarted by another test file");
-      return r;
-    });
+    // Each probed service under its own lock, one after the other (never nested): other files
+    // stop and restart them. Just restored, a service may still be starting: retry inside the lock.
+    for (const [service, name] of [["web", "web status"], ["db", "Postgres answers"]] as const) {
+      await locked(service, () =>
+        eventually(async () => {
+          await m.probes.runNow();
+          const r = await json<HealthPayload>(healthResponse(ctx.viewer!));
+          const result = r.body.probes.results.find((p) => p.name === name);
+          if (result?.status !== "ok") throw new Error(`${name}: ${result?.status ?? "not run"} (${result?.detail ?? ""})`);
+          expect(result).toMatchObject(name === "web status" ? { ok: true, status: "ok", type: "http", service: "web" } : { ok: true, status: "ok" });
+        }, 30_000),
+      );
+    }
+    const { status, body } = await json<HealthPayload>(healthResponse(ctx.viewer!));
     expect(status).toBe(200);
     const probe = (name: string) => body.probes.results.find((p) => p.name === name)!;
-    expect(probe("web status")).toMatchObject({ ok: true, status: "ok", type: "http", service: "web" });
-    expect(probe("Postgres answers")).toMatchObject({ ok: true, status: "ok" });
     expect(probe("closed port")).toMatchObject({ ok: false, status: "critical" });
     expect(probe("closed port").latencyMs).toBeLessThan(1_500);
     expect(body.attention).toEqual(expect.arrayContaining([expect.objectContaining({ level: "critical", subject: "Probe closed port" })]));
@@ -430,24 +439,43 @@ describe("/metrics", () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     outputs.push(await ok.text());
-    // A scrape while db runs, web is healthy and the Postgres probe answers (other files restart them now and then).
-    const text = await eventually(async () => {
+    // One scrape per service, each under that service's lock (never nested): other files stop and restart them.
+    const labels = (service: string) => `engine="local",project="${fixture.project}",service="${service}",container="${fixture.project}-${service}-1",id="${fixture.containers[service as PosthogService].id.slice(0, 12)}"`;
+    const scrape = async () => {
       await m.probes.runNow();
       const t = await (await metricsResponse(`Bearer ${METRICS_TOKEN}`)).text();
-      if (!t.includes('opsdeck_probe_up{probe="Postgres answers",type="postgres",service="db"} 1') || !/health="healthy"\} 1/.test(t)) throw new Error("not all up yet");
-      if (!t.includes(`service="web",container="${fixture.project}-web-1",id="${fixture.containers.web.id.slice(0, 12)}",health="healthy"} 1`)) throw new Error("web not healthy yet");
-      if (!t.includes(`service="db",container="${fixture.project}-db-1",id="${fixture.containers.db.id.slice(0, 12)}",state="running"} 1`)) throw new Error("db not running yet");
+      outputs.push(t);
       return t;
-    });
-    outputs.push(text);
-    const labels = (service: string) => `engine="local",project="${fixture.project}",service="${service}",container="${fixture.project}-${service}-1",id="${fixture.containers[service as PosthogService].id.slice(0, 12)}"`;
-    expect(text).toContain(`opsdeck_container_state{${labels("db")},state="running"} 1`);
-    expect(text).toContain(`opsdeck_container_health{${labels("web")},health="healthy"} 1`);
+    };
+    const dbText = await locked("db", () =>
+      eventually(async () => {
+        const t = await scrape();
+        if (!t.includes('opsdeck_probe_up{probe="Postgres answers",type="postgres",service="db"} 1')) throw new Error("the Postgres probe does not answer yet");
+        if (!t.includes(`opsdeck_container_state{${labels("db")},state="running"} 1`)) throw new Error("db not running yet");
+        return t;
+      }),
+    );
+    expect(dbText).toContain(`opsdeck_container_state{${labels("db")},state="running"} 1`);
+    expect(dbText).toContain('opsdeck_probe_up{probe="Postgres answers",type="postgres",service="db"} 1');
+    const webText = await locked("web", () =>
+      eventually(async () => {
+        const t = await scrape();
+        if (!t.includes(`opsdeck_container_health{${labels("web")},health="healthy"} 1`)) throw new Error("web not healthy yet");
+        return t;
+      }),
+    );
+    expect(webText).toContain(`opsdeck_container_health{${labels("web")},health="healthy"} 1`);
+    const text = await locked("redis", () =>
+      eventually(async () => {
+        const t = await scrape();
+        if (!new RegExp(`opsdeck_container_memory_used_bytes\\{${labels("redis").replace(/[{}.]/g, "\\$&")}\\} \\d+`).test(t)) throw new Error("redis not sampled yet");
+        return t;
+      }),
+    );
     expect(text).toMatch(new RegExp(`opsdeck_container_memory_used_bytes\\{${labels("redis").replace(/[{}.]/g, "\\$&")}\\} \\d+`));
     expect(text).toMatch(/opsdeck_container_cpu_percent\{/);
     expect(text).toMatch(/opsdeck_container_restarts_last_hour\{/);
     expect(text).toContain('opsdeck_probe_up{probe="closed port",type="tcp",service=""} 0');
-    expect(text).toContain('opsdeck_probe_up{probe="Postgres answers",type="postgres",service="db"} 1');
     expect(text).toContain('opsdeck_engine_up{engine="local",name="Test host"} 1');
     expect(text).toMatch(/^opsdeck_process_cpu_seconds_total /m);
 

@@ -46,6 +46,8 @@ export type ContainerPageData = {
   stateful: boolean;
   /** What to type to confirm a restart or stop of a stateful service. */
   confirmWord: string;
+  /** The compose service this container belongs to, for "Restart service" (null: not part of a compose service). */
+  serviceTarget: { engineId: string; project: string; service: string; containers: number } | null;
   /** The monitor's live row (null until the next listing includes it). */
   live: ContainerPayload | null;
   history: { from: number; to: number; points: HistoryPoint[]; stored: boolean };
@@ -86,14 +88,18 @@ export async function containerPageData(rawId: string, actor: Actor): Promise<Co
     }
   }
   const live = buildContainerPayload(m, located.id);
+  const snapshot = m.monitor.snapshot();
+  const serviceContainers =
+    snapshot.stacks.find((st) => st.engineId === located.engineId && st.project === project)?.services.find((sv) => sv.service === service)?.containers.length ?? 1;
   return {
-    engine: m.monitor.snapshot().engines.find((e) => e.id === located.engineId) ?? null,
+    engine: snapshot.engines.find((e) => e.id === located.engineId) ?? null,
     summary,
     project,
     service,
     kind: svc?.kind ?? null,
     stateful: svc?.stateful ?? false,
     confirmWord: confirmationWord({ service, name: summary.name }),
+    serviceTarget: project && service ? { engineId: located.engineId, project, service, containers: Math.max(1, serviceContainers) } : null,
     live,
     history: { from, to, points, stored: m.store !== null },
     healthBudgetMs: healthBudgetMs(info.Config.Healthcheck),

@@ -56,48 +56,70 @@ async function eventually(check: (s: DashboardSnapshot) => boolean, timeoutMs: n
   }
 }
 
+/** Retries `fn` until it stops throwing: the worker's crash flag is set through web, which another file may be restarting. */
+async function retrying<T>(fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 describe("dashboard data from the real engine", () => {
   it("groups the fixture's containers by compose project and service, with health and image", async () => {
-    // One snapshot with everything up: other files stop and restart services of the shared stack now and then.
-    const snapshot = await eventually(
-      (s) =>
-        (["db", "redis", "clickhouse", "web"] as const).every((svc) => {
-          const r = stackOf(s).services.find((x) => x.service === svc)?.containers[0];
+    // Each service read under its own lock, one after the other (other files stop and restart
+    // services of the shared stack; locks are never nested).
+    for (const service of ["db", "redis", "clickhouse", "web"] as const) {
+      await fixture.exclusive(service, async () => {
+        const snapshot = await eventually((s) => {
+          const r = stackOf(s).services.find((x) => x.service === service)?.containers[0];
           return r?.state === "running" && r.health === "healthy" && r.lastHealthcheck?.exitCode === 0;
-        }) && stackOf(s).services.find((x) => x.service === "worker")?.containers[0]?.state === "running",
-      90_000,
-    );
+        }, 60_000);
+        const r = row(snapshot, service);
+        expect(r).toMatchObject({ state: "running", health: "healthy", project: fixture.project, service, name: `${fixture.project}-${service}-1` });
+        expect(r.lastHealthcheck).toMatchObject({ exitCode: 0 });
+        expect(r.uptimeSeconds).toBeGreaterThanOrEqual(0);
+        expect(r.status).toMatch(/^Up .*\(healthy\)$/);
+        if (service === "db") {
+          expect(r).toMatchObject({ imageRepo: "opsdeck/fixture-base", imageTag: "1", restartCount: 0 });
+          expect(r.lastHealthcheck?.output).toMatch(/accepting connections/);
+        }
+      });
+    }
+    await fixture.exclusive("worker", async () => {
+      const snapshot = await eventually((s) => stackOf(s).services.find((x) => x.service === "worker")?.containers[0]?.state === "running", 60_000);
+      expect(row(snapshot, "worker")).toMatchObject({ state: "running", health: "none", restartPolicy: "on-failure" });
+    });
+    const snapshot = monitor.snapshot();
     const stack = stackOf(snapshot);
     expect(stack.engineId).toBe("local");
     expect(stack.services.map((s) => s.service)).toEqual(["clickhouse", "db", "redis", "web", "worker"]);
-    for (const service of ["db", "redis", "clickhouse", "web"] as const) {
-      const r = row(snapshot, service);
-      expect(r).toMatchObject({ state: "running", health: "healthy", project: fixture.project, service, name: `${fixture.project}-${service}-1` });
-      expect(r.lastHealthcheck).toMatchObject({ exitCode: 0 });
-      expect(r.uptimeSeconds).toBeGreaterThanOrEqual(0);
-      expect(r.status).toMatch(/^Up .*\(healthy\)$/);
-    }
-    expect(row(snapshot, "worker")).toMatchObject({ state: "running", health: "none", restartPolicy: "on-failure" });
-    expect(row(snapshot, "db")).toMatchObject({ imageRepo: "opsdeck/fixture-base", imageTag: "1", restartCount: 0 });
-    expect(row(snapshot, "db").lastHealthcheck?.output).toMatch(/accepting connections/);
     expect(snapshot.engines).toEqual([expect.objectContaining({ id: "local", reachable: true, lastReachedAt: expect.any(String), version: expect.any(String) })]);
   });
 
   it("samples CPU and memory for every running container, one stream each", async () => {
-    const ids = Object.values(fixture.containers).map((c) => c.id);
-    const snapshot = await eventually(() => ids.every((id) => monitor.latestStats("local", id)?.cpuPercent != null), 20_000);
-    for (const service of ["db", "redis", "clickhouse", "web"] as const) {
-      const stats = row(snapshot, service).stats;
-      expect(stats, service).not.toBeNull();
-      expect(stats!.memUsedBytes).toBeGreaterThan(0);
-      expect(stats!.memPercent).toBeGreaterThan(0);
+    // One service at a time under its lock: a container another file has stopped has no stats.
+    for (const service of ["db", "redis", "clickhouse", "web", "worker"] as const) {
+      await fixture.exclusive(service, async () => {
+        const id = fixture.containers[service].id;
+        const snapshot = await eventually(
+          (s) => row(s, service).state === "running" && monitor.latestStats("local", id)?.cpuPercent != null && monitor.statsHistory("local", id).length >= 2,
+          20_000,
+        );
+        const stats = row(snapshot, service).stats;
+        expect(stats, service).not.toBeNull();
+        expect(stats!.memUsedBytes).toBeGreaterThan(0);
+        if (service !== "worker") expect(stats!.memPercent).toBeGreaterThan(0);
+        expect(monitor.latestStats("local", id)!.cpuPercent).toBeGreaterThanOrEqual(0);
+        expect(monitor.statsHistory("local", id).length).toBeGreaterThanOrEqual(2);
+        expect(monitor.sampler("local")!.sampledIds().filter((s) => s === id), service).toHaveLength(1);
+        if (service === "db") expect(monitor.latestStats("local", id)).toMatchObject({ memLimitBytes: 512 * 1024 * 1024 });
+      });
     }
-    const id = fixture.containers.db.id;
-    expect(monitor.latestStats("local", id)).toMatchObject({ memLimitBytes: 512 * 1024 * 1024 });
-    expect(monitor.latestStats("local", id)!.cpuPercent).toBeGreaterThanOrEqual(0);
-    expect(monitor.statsHistory("local", id).length).toBeGreaterThanOrEqual(2);
-    const sampled = monitor.sampler("local")!.sampledIds();
-    for (const cid of ids) expect(sampled.filter((s) => s === cid)).toHaveLength(1);
   });
 
   it("shows db down (exited) on the next refresh after it stops, drops it from the sampler, and brings it back healthy", async () => {
@@ -123,7 +145,7 @@ describe("dashboard data from the real engine", () => {
 
   it("flags the crash-looping worker first, also in a monitor started while it loops", async () => {
     await fixture.exclusive("worker", async () => {
-      await fixture.setWorkerCrashing(true);
+      await retrying(() => fixture.setWorkerCrashing(true));
       try {
         const snapshot = await eventually((s) => row(s, "worker").restartsLastHour > 3, 30_000);
         const worker = row(snapshot, "worker");
@@ -146,7 +168,7 @@ describe("dashboard data from the real engine", () => {
           await fresh.stop();
         }
       } finally {
-        await fixture.setWorkerCrashing(false);
+        await retrying(() => fixture.setWorkerCrashing(false));
       }
       const recovered = await waitUntilHealthy(docker, fixture.containers.worker.id, { budgetMs: 15_000 });
       expect(recovered.outcome).toBe("running");
@@ -214,7 +236,15 @@ describe("dashboard data from the real engine", () => {
       ...(await Promise.all(Object.values(fixture.containers).map(async (c) => JSON.stringify(inspectSummary(await docker.getContainer(c.id).inspect()))))),
     ];
     for (const output of outputs) for (const value of values) expect(output.includes(value), `leaked ${value.slice(0, 6)}…`).toBe(false);
-    const summary = inspectSummary(await docker.getContainer(fixture.containers.web.id).inspect());
+    // The health log is read from a running web: hold it (other files restart web).
+    const summary = await fixture.exclusive("web", async () => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const s = inspectSummary(await docker.getContainer(fixture.containers.web.id).inspect());
+        if ((s.health?.log.length ?? 0) > 0 || Date.now() > deadline) return s;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    });
     expect(summary.envKeys).toEqual(expect.arrayContaining(["SECRET_KEY", "SITE_URL", "DISABLE_SECURE_SSL_REDIRECT", "DATABASE_URL"]));
     expect(summary.secretEnvKeys).toContain("SECRET_KEY");
     expect(summary.mounts.map((m) => m.destination)).toEqual(expect.arrayContaining(["/state", "/usr"]));

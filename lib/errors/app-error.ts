@@ -15,6 +15,8 @@ export type AppErrorCode =
   | "CONFLICT"
   | "RATE_LIMITED"
   | "AUDIT_UNAVAILABLE"
+  /** A destructive action needs MFA proven within the last minutes (TOTP step-up); the UI asks for a code. */
+  | "MFA_REQUIRED"
   | "INTERNAL";
 
 export class AppError extends Error {

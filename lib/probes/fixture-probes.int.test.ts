@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSharedPosthogFixture } from "../../e2e/fixtures/posthog/shared";
-import { exampleConfigEnv, type PosthogFixture } from "../../e2e/fixtures/posthog/stack";
+import { exampleConfigEnv, POSTHOG_SERVICES, type PosthogFixture, type PosthogService } from "../../e2e/fixtures/posthog/stack";
 import { parseStackConfig, probeSpecs } from "../stack/config";
 import { probeClickhouse } from "./clickhouse";
 import { probeHttp } from "./http";
 import { probePostgres } from "./postgres";
 import { probeRedis } from "./redis";
-import { runProbes } from "./run-probes";
+import { runProbes, type NamedProbeResult } from "./run-probes";
 
 let fixture: PosthogFixture;
 
@@ -53,11 +53,14 @@ describe("probes against the fixture's real servers", () => {
 
   it("ClickHouse: /ping and SELECT 1 over HTTP; a wrong password is critical", async () => {
     const ch = fixture.credentials.clickhouse;
-    const ok = await probeClickhouse({ url: fixture.urls.clickhouse, username: ch.user, password: ch.password, database: ch.database });
-    expect(ok).toMatchObject({ ok: true, status: "ok", data: { version: expect.stringMatching(/^18\.16/) } });
-    const bad = await probeClickhouse({ url: fixture.urls.clickhouse, username: ch.user, password: "nope-nope", database: ch.database });
-    expect(bad).toMatchObject({ ok: false, status: "critical" });
-    expect(bad.detail).not.toContain(ch.password);
+    // Other files hold and restore clickhouse on the shared stack (backups): take it while probing.
+    await fixture.exclusive("clickhouse", async () => {
+      const ok = await probeClickhouse({ url: fixture.urls.clickhouse, username: ch.user, password: ch.password, database: ch.database });
+      expect(ok).toMatchObject({ ok: true, status: "ok", data: { version: expect.stringMatching(/^18\.16/) } });
+      const bad = await probeClickhouse({ url: fixture.urls.clickhouse, username: ch.user, password: "nope-nope", database: ch.database });
+      expect(bad).toMatchObject({ ok: false, status: "critical" });
+      expect(bad.detail).not.toContain(ch.password);
+    });
   });
 
   it("web /health: fresh last_sync is ok; frozen 30 minutes back it is stale; resumed it is ok again", async () => {
@@ -83,7 +86,14 @@ describe("probes against the fixture's real servers", () => {
     const config = parseStackConfig(text, { env });
     const { specs, problems } = probeSpecs(config, env);
     expect(problems).toEqual([]);
-    const results = await fixture.exclusive("web", () => fixture.exclusive("db", () => fixture.exclusive("redis", () => runProbes(specs, { deadlineMs: 15_000 }))));
+    // Each probe under the lock of the one fixture service it reads: single locks, one after the
+    // other (nested locks across files could deadlock).
+    const results: NamedProbeResult[] = [];
+    for (const spec of specs) {
+      const service = (POSTHOG_SERVICES as readonly string[]).includes(spec.service ?? "") ? (spec.service as PosthogService) : null;
+      const probe = () => runProbes([spec], { deadlineMs: 15_000 });
+      results.push(...(service ? await fixture.exclusive(service, probe) : await probe()));
+    }
     for (const r of results) expect(r, `${r.name}: ${r.detail}`).toMatchObject({ ok: true });
     expect(results.map((r) => r.name)).toEqual([
       "PostHog web status",

@@ -94,6 +94,46 @@ describe("stack config file", () => {
     expect(problems).toEqual([{ name: "pg", problem: "environment variable PG_PW (services.db.connection) is not set" }]);
   });
 
+  it("accepts a service's optional backup block (port, host, binDir, path, databases) and refuses what does not fit", () => {
+    const config = parseStackConfig(
+      [
+        "services:",
+        "  db:",
+        "    kind: postgres",
+        "    connection: { port: 15432, passwordEnv: PG_PW }",
+        "    backup: { port: 5432, host: 127.0.0.1, binDir: /usr/lib/postgresql/15/bin, databases: [posthog, posthog_persons] }",
+        "  uploads: { kind: volume, volume: posthog_uploads, backup: { path: /data/uploads } }",
+      ].join("\n"),
+      { env: {} },
+    );
+    expect(config.services.db!.backup).toEqual({ port: 5432, host: "127.0.0.1", binDir: "/usr/lib/postgresql/15/bin", databases: ["posthog", "posthog_persons"] });
+    expect(config.services.uploads!.backup).toEqual({ path: "/data/uploads" });
+    expect(parseStackConfig("services:\n  db: { kind: postgres }\n", { env: {} }).services.db!.backup).toBeUndefined();
+    expect(
+      problemsOf(
+        [
+          "services:",
+          "  db: { kind: postgres, backup: { binDir: usr/bin, databases: [\"a; rm -rf /\"], path: /x, retries: 3 } }",
+          "  web: { kind: app, backup: { port: 80 } }",
+          "  cache: { kind: redis, backup: { databases: [x] } }",
+          "  files: { kind: volume, volume: v, backup: { path: /data/../etc } }",
+        ].join("\n"),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^services\.db\.backup\.binDir: expected an absolute path inside the container/),
+        expect.stringMatching(/^services\.db\.backup\.databases\[0\]: expected a database name/),
+        expect.stringMatching(/^services\.db\.backup: unknown key "retries"/),
+        expect.stringMatching(/^services\.files\.backup\.path: a path inside the container may not contain \.\./),
+      ]),
+    );
+    expect(problemsOf("services:\n  web: { kind: app, backup: { port: 80 } }\n  cache: { kind: redis, backup: { databases: [x] } }\n  db: { kind: postgres, backup: { path: /x } }\n")).toEqual([
+      expect.stringMatching(/^services\.web\.backup: app services are not backed up/),
+      expect.stringMatching(/^services\.cache\.backup\.databases: a redis service has no databases to choose/),
+      expect.stringMatching(/^services\.db\.backup\.path: backup\.path is for volume services/),
+    ]);
+  });
+
   it("checks probes against their services", () => {
     const problems = problemsOf("services:\n  cache: { kind: redis }\nprobes:\n  - { name: a, type: postgres, service: cache }\n  - { name: b, type: redis }\n");
     expect(problems).toEqual(

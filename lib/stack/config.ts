@@ -91,6 +91,28 @@ const connectionSchema = noInlineSecrets({
 
 export const SERVICE_KINDS = ["postgres", "clickhouse", "redis", "mongodb", "volume", "app"] as const;
 
+const CONTAINER_PATH = z
+  .string()
+  .regex(/^\/[^\0]{0,1023}$/, { message: "expected an absolute path inside the container, e.g. /usr/lib/postgresql/15/bin" })
+  .refine((p) => !p.split("/").includes(".."), { message: "a path inside the container may not contain .." });
+
+/**
+ * How a backup reaches the server from inside its container, where the defaults do not fit
+ * (lib/backups/backup-target.ts): the port the server listens on in the container, the host to
+ * connect to there, the directory of the dump tools (pg_dump, clickhouse-client…) when they are not
+ * on PATH, the path to archive (volume services) and which databases to dump (default: all).
+ */
+const backupOptionsSchema = z.strictObject({
+  port: PORT.optional(),
+  host: z.string().min(1).max(253).regex(/^[A-Za-z0-9_.:-]+$/, { message: "expected a host name or IP address" }).optional(),
+  binDir: CONTAINER_PATH.optional(),
+  path: CONTAINER_PATH.optional(),
+  databases: z
+    .array(z.string().min(1).max(63).regex(/^[A-Za-z0-9_][A-Za-z0-9_$.-]*$/, { message: "expected a database name (letters, digits, _ $ . -)" }))
+    .min(1, { message: "list at least one database, or leave databases out to back up all of them" })
+    .optional(),
+});
+
 const serviceSchema = z.strictObject({
   kind: z.enum(SERVICE_KINDS, { message: `expected one of ${SERVICE_KINDS.join(", ")}` }),
   /** Docker engine id (default: the first engine). */
@@ -105,6 +127,8 @@ const serviceSchema = z.strictObject({
   connection: connectionSchema.optional(),
   /** For kind volume: the named volume. */
   volume: z.string().min(1).optional(),
+  /** Backup overrides (port, host, binDir, path, databases); see backupOptionsSchema. */
+  backup: backupOptionsSchema.optional(),
 });
 
 const jsonRuleSchema = z.union([
@@ -164,6 +188,9 @@ export const stackConfigSchema = z
         if (!(d in config.services)) ctx.addIssue({ code: "custom", path: ["services", key, "dependents", i], message: `no service "${d}" in services` });
       });
       if (service.kind === "volume" && !service.volume) ctx.addIssue({ code: "custom", path: ["services", key, "volume"], message: "a volume service names its volume" });
+      if (service.backup && service.kind === "app") ctx.addIssue({ code: "custom", path: ["services", key, "backup"], message: "app services are not backed up; remove the backup block or give the service a database kind" });
+      if (service.backup?.path && service.kind !== "volume") ctx.addIssue({ code: "custom", path: ["services", key, "backup", "path"], message: "backup.path is for volume services (the directory to archive)" });
+      if (service.backup?.databases && (service.kind === "volume" || service.kind === "redis")) ctx.addIssue({ code: "custom", path: ["services", key, "backup", "databases"], message: `a ${service.kind} service has no databases to choose` });
     }
     const names = new Set<string>();
     config.probes.forEach((probe, i) => {

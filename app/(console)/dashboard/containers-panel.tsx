@@ -19,7 +19,7 @@ type SortKey = "attention" | "name" | "cpu" | "memory" | "restarts";
 type FilterKey = "all" | "attention" | "running" | "stopped";
 
 const SORTS: Record<SortKey, { label: string; compare: (a: DashboardContainer, b: DashboardContainer) => number }> = {
-  attention: { label: "Needs attention first", compare: (a, b) => a.attention - b.attention || a.name.localeCompare(b.name) },
+  attention: { label: "Attention first", compare: (a, b) => a.attention - b.attention || a.name.localeCompare(b.name) },
   name: { label: "Name", compare: (a, b) => (a.service ?? a.name).localeCompare(b.service ?? b.name) || a.name.localeCompare(b.name) },
   cpu: { label: "CPU (highest first)", compare: (a, b) => (b.stats?.cpuPercent ?? -1) - (a.stats?.cpuPercent ?? -1) },
   memory: { label: "Memory (highest first)", compare: (a, b) => (b.stats?.memPercent ?? -1) - (a.stats?.memPercent ?? -1) },
@@ -233,9 +233,9 @@ function ContainerRowView({ c, service, solo, thresholds }: { c: DashboardContai
         <p className={`text-sm tabular-nums ${c.restartsLastHour > 0 ? LEVEL_TEXT[c.levels.restarts === "ok" ? "warn" : c.levels.restarts] : "text-slate-900"}`}>
           {c.restartsLastHour}
           <span className="text-xs font-normal text-slate-500"> /h</span>
-          <span className="text-[11px] font-normal text-slate-500 md:block" title="Restarts by the restart policy (a manual restart resets it)">
+          <span className="text-[11px] font-normal text-slate-500 md:block" title="Restarts by the restart policy since the container was last started by hand">
             <span className="md:hidden"> · </span>
-            {c.restartCount} total
+            {c.restartCount} by policy
           </span>
         </p>
       </div>

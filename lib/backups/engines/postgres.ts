@@ -64,6 +64,20 @@ export function pgDumpallGlobalsCommand(t: BackupTarget): ExecCommand {
   return { kind: "exec", argv: [tool(t, "pg_dumpall"), ...connFlags(t), "--globals-only", "-l", maintenanceDb(t)], ...pgEnv(t) };
 }
 
+/** The pg_restore a restore runs (the dump on stdin), also shown in restore plans. */
+export function pgRestoreCommand(t: BackupTarget, into: string, options: Pick<RestoreOptions, "clean"> = {}): ExecCommand {
+  return {
+    kind: "exec",
+    argv: [tool(t, "pg_restore"), ...connFlags(t), `--dbname=dbname=${conninfoQuote(into)}`, "--exit-on-error", ...(options.clean ? ["--clean", "--if-exists"] : [])],
+    ...pgEnv(t),
+  };
+}
+
+/** A psql query run as the restore's login (restores: database checks and CREATE DATABASE). */
+export function pgQueryCommand(t: BackupTarget, database: string, sql: string): ExecCommand {
+  return psqlJson(t, database, sql);
+}
+
 export const postgresEngine: BackupEngine = {
   kind: "postgres",
 
@@ -133,11 +147,7 @@ export const postgresEngine: BackupEngine = {
     if (input.format === "postgres-custom") {
       const into = options.intoDatabase ?? input.database;
       if (!into) throw new Error("restore needs the database to restore into");
-      command = {
-        kind: "exec",
-        argv: [tool(t, "pg_restore"), ...connFlags(t), `--dbname=dbname=${conninfoQuote(into)}`, "--exit-on-error", ...(options.clean ? ["--clean", "--if-exists"] : [])],
-        ...pgEnv(t),
-      };
+      command = pgRestoreCommand(t, into, options);
     } else if (input.format === "postgres-globals-sql") {
       // Roles that exist already make CREATE ROLE fail; the rest still applies (no ON_ERROR_STOP).
       command = { kind: "exec", argv: [tool(t, "psql"), ...connFlags(t), "-X", "-q", `--dbname=dbname=${conninfoQuote(maintenanceDb(t))}`, "-f", "-"], ...pgEnv(t) };

@@ -30,5 +30,7 @@ export async function stopContainer(input: ControlInput) {
 }
 
 export async function restartService(input: { engineId: string; project: string; service: string; reason: string; confirm?: string }) {
-  return executeAction(restartServiceAction, await requestContext(), input);
+  const result = await executeAction(restartServiceAction, await requestContext(), input);
+  if (result.ok) for (const c of result.data.containers) revalidatePath(`/containers/${c.id}`);
+  return result;
 }

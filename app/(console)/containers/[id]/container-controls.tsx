@@ -1,11 +1,12 @@
 "use client";
 
 /**
- * Restart / Start / Stop for operators and admins (the page renders this only for roles with
- * containers.control; the actions check again on the server). Each asks for a reason (it goes
- * into the audit log) and, for services marked stateful, the service name typed. After the click
- * the container is followed until healthy — or the message says it did not get there within its
- * health check's budget.
+ * Restart / Start / Stop of this container, and Restart of its whole compose service, for
+ * operators and admins (the page renders this only for roles with containers.control; the actions
+ * check again on the server). Each asks for a reason (it goes into the audit log) and, for services
+ * marked stateful, the service name typed. After the click the container is followed until
+ * healthy — a service restart goes through its containers one at a time, each followed until
+ * healthy — or the message says what did not get there within its health check's budget.
  */
 import { useEffect, useId, useRef, useState } from "react";
 import { ContainerStatusBadge } from "@/components/container-status";
@@ -13,18 +14,56 @@ import { buttonStyles, inputStyles } from "@/components/form-styles";
 import { RefreshIcon } from "@/components/icons";
 import { useNow } from "@/components/live";
 import type { DashboardContainer } from "@/lib/dashboard/payloads";
-import { restartContainer, startContainer, stopContainer } from "./actions";
+import type { ControlOutcome } from "@/lib/docker/actions/control";
+import { restartContainer, restartService, startContainer, stopContainer } from "./actions";
 import type { ControlsConfig } from "./container-live";
 
-type Kind = "restart" | "start" | "stop";
+type Kind = "restart" | "start" | "stop" | "restart-service";
 
 const VERBS: Record<Kind, { button: string; title: string; doing: string; done: string }> = {
   restart: { button: "Restart", title: "Restart container", doing: "Restarting", done: "Restarted" },
   start: { button: "Start", title: "Start container", doing: "Starting", done: "Started" },
   stop: { button: "Stop", title: "Stop container", doing: "Stopping", done: "Stopped" },
+  "restart-service": { button: "Restart service", title: "Restart service", doing: "Restarting the service", done: "Restarted service" },
 };
 
-const ACTIONS = { restart: restartContainer, start: startContainer, stop: stopContainer };
+type Result = { ok: boolean; text: string };
+type ActionResponse<T> = { ok: true; data: T } | { ok: false; error: { message: string; fieldErrors?: Record<string, string[]> } };
+
+const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
+
+function how(outcome: ControlOutcome["outcome"]): string {
+  return outcome === "healthy" ? "healthy again" : outcome === "running" ? "running (no health check defined)" : outcome;
+}
+
+function failure(response: { error: { message: string; fieldErrors?: Record<string, string[]> } }): Result {
+  const fields = response.error.fieldErrors ? Object.values(response.error.fieldErrors).flat().join(" ") : "";
+  return { ok: false, text: [response.error.message, fields].filter(Boolean).join(" ") };
+}
+
+/** One control's server call, turned into the sentence shown after it. */
+async function perform(kind: Kind, id: string, config: ControlsConfig, reason: string, confirm: string | undefined): Promise<Result> {
+  if (kind === "restart-service") {
+    const target = config.service;
+    if (!target) return { ok: false, text: "This container is not part of a compose service: restart the container instead." };
+    const response: ActionResponse<{ containers: ControlOutcome[] }> = await restartService({ engineId: target.engineId, project: target.project, service: target.service, reason, confirm });
+    if (!response.ok) return failure(response);
+    const done = response.data.containers;
+    const elapsed = done.reduce((n, c) => n + c.elapsedMs, 0);
+    const states = [...new Set(done.map((c) => how(c.outcome)))].join(", ");
+    return { ok: true, text: `${VERBS[kind].done} ${target.service}: ${done.length} container${done.length === 1 ? "" : "s"} ${states} after ${seconds(elapsed)}.` };
+  }
+  const call = kind === "restart" ? restartContainer : kind === "start" ? startContainer : stopContainer;
+  const response: ActionResponse<ControlOutcome> = await call({ id, reason, confirm });
+  if (!response.ok) return failure(response);
+  const { outcome, elapsedMs, name } = response.data;
+  return { ok: true, text: `${VERBS[kind].done} ${name}: ${outcome === "stopped" ? "stopped" : how(outcome)} after ${seconds(elapsedMs)}.` };
+}
+
+/** How long the UI may follow: one health-check budget per container restarted. */
+function budgetFor(kind: Kind, config: ControlsConfig): number {
+  return kind === "restart-service" ? config.healthBudgetMs * (config.service?.containers ?? 1) : config.healthBudgetMs;
+}
 
 export function ContainerControls({
   id,
@@ -39,9 +78,9 @@ export function ContainerControls({
 }) {
   const [dialog, setDialog] = useState<Kind | null>(null);
   const [pending, setPending] = useState<{ kind: Kind; since: number } | null>(null);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<Result | null>(null);
   const running = live ? live.state === "running" || live.state === "restarting" : true;
-  const kinds: Kind[] = running ? ["restart", "stop"] : ["start"];
+  const kinds: Kind[] = [...(running ? (["restart", "stop"] as const) : (["start"] as const)), ...(config.service ? (["restart-service"] as const) : [])];
 
   async function run(kind: Kind, reason: string, confirm: string) {
     setDialog(null);
@@ -49,15 +88,7 @@ export function ContainerControls({
     setPending({ kind, since: Date.now() });
     onFollowingChange(true);
     try {
-      const response = await ACTIONS[kind]({ id, reason, confirm: confirm || undefined });
-      if (response.ok) {
-        const { outcome, elapsedMs } = response.data;
-        const how = outcome === "healthy" ? "healthy again" : outcome === "running" ? "running (no health check defined)" : "stopped";
-        setResult({ ok: true, text: `${VERBS[kind].done} ${response.data.name}: ${how} after ${Math.max(1, Math.round(elapsedMs / 1000))} s.` });
-      } else {
-        const fields = response.error.fieldErrors ? Object.values(response.error.fieldErrors).flat().join(" ") : "";
-        setResult({ ok: false, text: [response.error.message, fields].filter(Boolean).join(" ") });
-      }
+      setResult(await perform(kind, id, config, reason, confirm || undefined));
     } catch {
       setResult({ ok: false, text: "The console did not answer. The action may still be running: watch the status, and check the audit log." });
     } finally {
@@ -75,14 +106,15 @@ export function ContainerControls({
             type="button"
             disabled={pending !== null}
             onClick={() => setDialog(kind)}
-            className={kind === "stop" ? buttonStyles.danger : kind === "restart" ? buttonStyles.primary : buttonStyles.primary}
+            className={kind === "stop" ? buttonStyles.danger : kind === "restart-service" ? buttonStyles.secondary : buttonStyles.primary}
+            title={kind === "restart-service" ? `Restart every container of ${config.service?.service ?? "the service"}, one at a time` : undefined}
           >
-            {kind === "restart" ? <RefreshIcon className="size-4" /> : null}
+            {kind === "restart" || kind === "restart-service" ? <RefreshIcon className="size-4" /> : null}
             {VERBS[kind].button}
           </button>
         ))}
       </div>
-      {pending ? <Following kind={pending.kind} since={pending.since} budgetMs={config.healthBudgetMs} live={live} /> : null}
+      {pending ? <Following kind={pending.kind} since={pending.since} budgetMs={budgetFor(pending.kind, config)} live={live} /> : null}
       {result ? (
         <p
           role={result.ok ? "status" : "alert"}
@@ -105,7 +137,8 @@ function Following({ kind, since, budgetMs, live }: { kind: Kind; since: number;
     <div role="status" className="flex max-w-md flex-wrap items-center gap-2 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-950 ring-1 ring-sky-200 ring-inset" data-testid="control-following">
       <RefreshIcon className="size-4 animate-spin text-sky-700" />
       <span>
-        {VERBS[kind].doing}… {kind === "stop" ? "waiting until it has stopped" : "following until healthy"} ·{" "}
+        {VERBS[kind].doing}…{" "}
+        {kind === "stop" ? "waiting until it has stopped" : kind === "restart-service" ? "one container at a time, each followed until healthy" : "following until healthy"} ·{" "}
         <span className="tabular-nums">
           {elapsed} s of up to {Math.round(budgetMs / 1000)} s
         </span>
@@ -121,6 +154,9 @@ function ControlDialog({ kind, config, onCancel, onSubmit }: { kind: Kind; confi
   const [confirm, setConfirm] = useState("");
   const ids = { title: useId(), reason: useId(), reasonHint: useId(), confirm: useId() };
   const needsConfirm = config.stateful && kind !== "start";
+  const service = config.service;
+  const label = kind === "restart-service" && service ? service.service : config.serviceLabel;
+  const budget = Math.round(config.healthBudgetMs / 1000);
   const ready = reason.trim().length >= 3 && (!needsConfirm || confirm.trim() === config.confirmWord);
 
   useEffect(() => {
@@ -145,14 +181,18 @@ function ControlDialog({ kind, config, onCancel, onSubmit }: { kind: Kind; confi
       >
         <div>
           <h2 id={ids.title} className="text-base font-semibold text-slate-900">
-            {VERBS[kind].title} <span className="font-mono text-sm">{config.serviceLabel}</span>
+            {VERBS[kind].title} <span className="font-mono text-sm">{label}</span>
           </h2>
           <p className="mt-1 text-sm text-slate-600">
             {kind === "stop"
               ? "It stops serving until someone starts it again."
-              : kind === "restart"
-                ? `It is stopped (10 s grace) and started again, then followed until its health check passes (up to ${Math.round(config.healthBudgetMs / 1000)} s).`
-                : `It is started and followed until its health check passes (up to ${Math.round(config.healthBudgetMs / 1000)} s).`}
+              : kind === "restart-service" && service
+                ? service.containers === 1
+                  ? `Its one container (stack ${service.project}) is stopped (10 s grace) and started again, then followed until its health check passes (up to ${budget} s).`
+                  : `Its ${service.containers} containers (stack ${service.project}) are restarted one at a time (10 s grace each), each followed until its health check passes (up to ${budget} s) before the next; it stops at the first that does not come back, so the others keep serving.`
+                : kind === "restart"
+                  ? `It is stopped (10 s grace) and started again, then followed until its health check passes (up to ${budget} s).`
+                  : `It is started and followed until its health check passes (up to ${budget} s).`}
           </p>
         </div>
         <div>
@@ -197,7 +237,7 @@ function ControlDialog({ kind, config, onCancel, onSubmit }: { kind: Kind; confi
             Cancel
           </button>
           <button type="submit" disabled={!ready} className={kind === "stop" ? buttonStyles.danger : buttonStyles.primary}>
-            {VERBS[kind].button} {config.serviceLabel}
+            {VERBS[kind].button} {label}
           </button>
         </div>
       </form>

@@ -49,6 +49,8 @@ export type ControlsConfig = {
   confirmWord: string;
   healthBudgetMs: number;
   serviceLabel: string;
+  /** The compose service, for "Restart service" (null: a standalone container). */
+  service: { engineId: string; project: string; service: string; containers: number } | null;
 };
 
 export function ContainerLive({ id, initial, thresholds, controls }: { id: string; initial: ContainerPayload | null; thresholds: Thresholds; controls: ControlsConfig }) {
@@ -88,15 +90,15 @@ export function ContainerLive({ id, initial, thresholds, controls }: { id: strin
             </Metric>
             <Metric label="Restarts">
               <span className={`tabular-nums ${c.restartsLastHour > 0 ? "font-semibold text-amber-800" : ""}`}>{c.restartsLastHour} in the last hour</span>
-              <p className="mt-1 text-xs text-slate-600 tabular-nums">{c.restartCount} by the restart policy ({c.restartPolicy})</p>
+              <p className="mt-1 text-xs text-slate-600 tabular-nums">
+                {c.restartPolicy === "no" || !c.restartPolicy ? "No restart policy" : `${c.restartCount} by the restart policy (${c.restartPolicy})`}
+              </p>
             </Metric>
             <Metric label="Uptime">
               <span className="tabular-nums">{c.state === "running" ? formatDuration(c.uptimeSeconds) : "not running"}</span>
             </Metric>
             <Metric label="Image">
-              <span className="block truncate font-mono text-xs" title={c.image}>
-                {c.image}
-              </span>
+              <span className="block font-mono text-xs break-all">{c.image}</span>
             </Metric>
             <Metric label="CPU (15 min)">
               <span className={`tabular-nums ${LEVEL_TEXT[c.levels.cpu]} ${c.levels.cpu !== "ok" ? "font-semibold" : ""}`}>{c.stats ? formatPercent(c.stats.cpuPercent) : "—"}</span>

@@ -45,7 +45,7 @@ export function ContainerView({ data }: { data: ContainerPageData }) {
           id={s.id}
           initial={data.live}
           thresholds={data.thresholds}
-          controls={{ canControl: data.canControl, stateful: data.stateful, confirmWord: data.confirmWord, healthBudgetMs: data.healthBudgetMs, serviceLabel: title }}
+          controls={{ canControl: data.canControl, stateful: data.stateful, confirmWord: data.confirmWord, healthBudgetMs: data.healthBudgetMs, serviceLabel: title, service: data.serviceTarget }}
         />
         <Charts data={data} />
         {data.canViewLogs ? <LogsPanel id={s.id} name={s.name} /> : null}
@@ -68,11 +68,20 @@ export function ContainerView({ data }: { data: ContainerPageData }) {
 function Charts({ data }: { data: ContainerPageData }) {
   const { from, to, points, stored } = data.history;
   const limit = points.at(-1) ? (data.summary.memoryLimitBytes ?? null) : null;
+  // Right after the console (or the container) started, a few minutes of 24 hours are a dot at the
+  // right edge: say where the stored readings begin, so an almost empty chart is not read as zero.
+  const firstAt = points[0]?.t;
+  const short = stored && firstAt !== undefined && to - firstAt < 3 * 3_600_000;
   return (
     <Card
       title="Last 24 hours"
       description={stored ? "One point per minute (averages), from the console's database. Dashed lines: warn and critical limits." : "Not stored: the console runs without its database for samples."}
     >
+      {short ? (
+        <p className="-mt-1 mb-4 text-xs text-slate-600" data-testid="history-since">
+          Readings stored since {formatUtc(new Date(firstAt).toISOString())} ({formatDuration((to - firstAt) / 1000)}): the lines fill in from the right, at the &ldquo;now&rdquo; end.
+        </p>
+      ) : null}
       <div className="grid gap-8 lg:grid-cols-2">
         <div>
           <h3 className="mb-2 text-xs font-medium text-slate-600">CPU, % of one core</h3>
@@ -93,7 +102,7 @@ function Charts({ data }: { data: ContainerPageData }) {
             points={points.map((p) => ({ t: p.t, v: p.mem }))}
             from={from}
             to={to}
-            yMax={niceBytes(Math.max(16 * 1024 * 1024, ...points.map((p) => p.mem)))}
+            yMax={niceBytes(Math.max(1024 * 1024, ...points.map((p) => p.mem)))}
             formatY={(v) => formatBytes(v)}
           />
         </div>
