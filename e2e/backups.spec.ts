@@ -129,6 +129,7 @@ test("an operator runs a named backup from the page, watches it run live, and se
 
 test("a viewer sees the history but no run, schedule or delete control; calling the run route directly is denied and audited", async ({ page }) => {
   const { email } = await signInAsNewUser(page, "viewer");
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/backups");
   const card = page.getByTestId("backup-service-db");
   await expect(card.locator('[data-testid="backup-run"][data-status="succeeded"]').first()).toBeVisible();

@@ -30,6 +30,14 @@ import {
   backupScheduleUpdateAction,
   backupVerifyAction,
 } from "../backups/actions";
+import {
+  mfaStepUpAction,
+  restoreDrillAction,
+  restoreDryRunAction,
+  restorePreflightAction,
+  restoreRollbackAction,
+  restoreRunAction,
+} from "../restores/actions";
 import { changeUserRoleAction } from "../users/actions/change-role";
 import { createUserAction } from "../users/actions/create-user";
 import { deleteUserAction } from "../users/actions/delete-user";
@@ -88,6 +96,13 @@ export const ACTION_REGISTRY: readonly RegisteredAction[] = [
   { definition: backupScheduleDeleteAction, allowed: ADMIN_ONLY },
   { definition: backupRetentionUpdateAction, allowed: ADMIN_ONLY },
   { definition: backupRetentionApplyAction, allowed: ADMIN_ONLY },
+  // Restores: preflight, dry run, run, rollback, drill (admin); TOTP step-up before a destructive action (every signed-in role)
+  { definition: restorePreflightAction, allowed: ADMIN_ONLY },
+  { definition: restoreDryRunAction, allowed: ADMIN_ONLY },
+  { definition: restoreRunAction, allowed: ADMIN_ONLY },
+  { definition: restoreRollbackAction, allowed: ADMIN_ONLY },
+  { definition: restoreDrillAction, allowed: ADMIN_ONLY },
+  { definition: mfaStepUpAction, allowed: EVERY_ROLE },
   // Audit log (admin, auditor); settings (admin)
   { definition: verifyAuditChainAction, allowed: ADMIN_AND_AUDITOR },
   { definition: updateRetentionPolicyAction, allowed: ADMIN_ONLY },

@@ -129,7 +129,10 @@ export function buildHealthPayload(m: MonitoringInstances, now: Date = new Date(
     for (const svc of stack.services) {
       for (const c of svc.containers) {
         if (c.levels.overall === "ok") continue;
-        attention.push({ level: c.levels.overall, subject: `${stack.project ? `${stack.project}/` : ""}${svc.service} (${c.name})`, text: describeContainer(c, snapshot.thresholds), containerId: c.id });
+        // "posthog/web (posthog-web-1)"; a standalone container (grouped under its own name) only once.
+        const where = `${stack.project ? `${stack.project}/` : ""}${svc.service}`;
+        const subject = svc.service === c.name ? where : `${where} (${c.name})`;
+        attention.push({ level: c.levels.overall, subject, text: describeContainer(c, snapshot.thresholds), containerId: c.id });
       }
     }
   }

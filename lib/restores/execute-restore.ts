@@ -77,7 +77,8 @@ function refusedMessage(preflight: PreflightResult): string {
 
 /** Preflight + plan, without a run row (dry runs and executions build on it). */
 export async function prepareRestore(req: Pick<RestoreRequest, "kind" | "restoreTarget" | "backupId" | "root" | "choices">): Promise<{ preflight: PreflightResult; plan: RestorePlan | null }> {
-  const preflight = await runPreflight({ backupId: req.backupId, root: req.root, restoreTarget: req.restoreTarget, choices: req.choices });
+  // A drill restores into a throwaway container: a backup of the real service running meanwhile does not matter.
+  const preflight = await runPreflight({ backupId: req.backupId, root: req.root, restoreTarget: req.restoreTarget, choices: req.choices, skipBusyCheck: req.kind === "drill" });
   const plan = preflight.manifest
     ? buildRestorePlan({ kind: req.kind, target: req.restoreTarget.target, description: preflight.description, facts: preflight.facts, files: preflight.files, dropAndReplace: req.choices.dropAndReplace, backupId: req.backupId })
     : null;

@@ -207,3 +207,8 @@ export async function recoverInterruptedRestoreRuns(options: { staleMs?: number 
   }
   return { interrupted };
 }
+
+/** Adds fields to a finished run's report (e.g. the drill's throwaway container removal). */
+export async function annotateReport(id: string, patch: Record<string, unknown>): Promise<void> {
+  await pool().query(`update restore_runs set report = coalesce(report, '{}'::jsonb) || $2::jsonb where id = $1`, [id, JSON.stringify(patch)]);
+}

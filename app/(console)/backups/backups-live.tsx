@@ -6,8 +6,7 @@
  * starting from the history the server rendered. One card per back-up-able service.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { Card } from "@/components/card";
+import { useId, useState } from "react";
 import { ConnectionLostBanner, LiveIndicator } from "@/components/live-status";
 import { fetchLiveJson, retryLive, useNow } from "@/components/live";
 import { StatusBadge } from "@/components/status-badge";
@@ -107,22 +106,32 @@ function ServicePanel({
   onStarted: () => void;
 }) {
   const [showAll, setShowAll] = useState(false);
+  const headingId = useId();
   const busy = rows.some((r) => ACTIVE.has(r.status));
   const lastGood = rows.find((r) => r.status === "succeeded" && !r.deleted);
   const shown = showAll ? rows : rows.slice(0, 8);
   return (
-    <div data-testid={`backup-service-${service.key}`} className={stale ? "opacity-70" : ""}>
-      <Card
-        title={service.key}
-        description={
-          <>
+    <section
+      aria-labelledby={headingId}
+      data-testid={`backup-service-${service.key}`}
+      className={`rounded-xl border border-slate-200 bg-white shadow-xs ${stale ? "opacity-70" : ""}`}
+    >
+      <div className="flex flex-col gap-2 px-5 pt-4 sm:flex-row sm:items-start sm:justify-between sm:gap-3">
+        <div className="min-w-0">
+          <h2 id={headingId} className="text-base font-semibold text-slate-900">
+            {service.key}
+          </h2>
+          <p className="mt-0.5 text-sm break-words text-slate-600">
             <span className="font-medium text-slate-700">{service.kind}</span>
             {service.stack ? <> · project {service.stack}</> : null}
             {lastGood ? <> · last good {formatBytes(lastGood.totalBytes)}</> : null}
-          </>
-        }
-        actions={<Summary rows={rows} />}
-      >
+          </p>
+        </div>
+        <div className="shrink-0">
+          <Summary rows={rows} />
+        </div>
+      </div>
+      <div className="px-5 py-4">
         <div className="grid gap-6 lg:grid-cols-5">
           <div className="min-w-0 space-y-4 lg:col-span-3">
             {permissions.run ? <RunControls service={service.key} busy={busy} onStarted={onStarted} /> : null}
@@ -153,7 +162,7 @@ function ServicePanel({
             ) : null}
           </div>
         </div>
-      </Card>
-    </div>
+      </div>
+    </section>
   );
 }

@@ -47,8 +47,8 @@ export function ProgressBar({ row }: { row: BackupHistoryRow }) {
         {percent !== null ? (
           <div className="h-full rounded-full bg-sky-600 transition-[width] duration-700" style={{ width: `${Math.max(2, percent)}%` }} />
         ) : (
-          // Size unknown in advance: an indeterminate stripe.
-          <div className="absolute inset-y-0 w-1/3 animate-pulse rounded-full bg-sky-600" style={{ left: `${((row.bytesDone / 65_536) % 3) * 33}%` }} />
+          // Size not known yet: a pulsing full bar (no made-up fraction).
+          <div className="h-full w-full animate-pulse rounded-full bg-sky-500/50" />
         )}
       </div>
       <p className="flex flex-wrap gap-x-3 gap-y-0.5 text-sm text-slate-700 tabular-nums">

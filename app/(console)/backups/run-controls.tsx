@@ -6,7 +6,7 @@
  * A dry run shows exactly what a backup would run — argv arrays, environment with secrets masked,
  * stdin — and where it would write, and runs nothing.
  */
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { buttonStyles, inputStyles } from "@/components/form-styles";
 import type { DryRunResult } from "@/lib/backups/dry-run";
 import type { CommandDisplay } from "@/lib/backups/engines/types";
@@ -25,6 +25,12 @@ export function RunControls({ service, busy, onStarted }: { service: string; bus
   const [message, setMessage] = useState<Message | null>(null);
   const [dry, setDry] = useState<DryRunResult | null>(null);
   const ids = { name: useId(), hint: useId() };
+  // "Backup queued…" is about the run in progress: it goes when that run ends (the history says how).
+  const wasBusy = useRef(busy);
+  useEffect(() => {
+    if (wasBusy.current && !busy) setMessage((m) => (m?.ok ? null : m));
+    wasBusy.current = busy;
+  }, [busy]);
 
   async function run() {
     setPending("run");

@@ -72,30 +72,32 @@ export function SchedulesPanel({ service, stack, schedules, manage }: { service:
       {manage ? (
         stack ? (
           <form
-            className="flex flex-col gap-2 sm:flex-row sm:items-end"
+            className="space-y-2"
             onSubmit={(e) => {
               e.preventDefault();
               void act("create", () => createSchedule({ stack, service, cron: cron.trim(), tz: tz.trim() || "UTC" }));
             }}
           >
-            <div className="min-w-0 flex-1">
-              <label htmlFor={ids.cron} className="block text-sm font-medium text-slate-900">
-                New schedule (cron)
-              </label>
-              <input id={ids.cron} value={cron} onChange={(e) => setCron(e.target.value)} list={`${ids.cron}-presets`} required spellCheck={false} aria-describedby={ids.hint} className={`mt-1.5 font-mono ${inputStyles}`} />
-              <datalist id={`${ids.cron}-presets`}>
-                {PRESETS.map((p) => (
-                  <option key={p.cron} value={p.cron}>
-                    {p.label}
-                  </option>
-                ))}
-              </datalist>
-            </div>
-            <div className="sm:w-36">
-              <label htmlFor={ids.tz} className="block text-sm font-medium text-slate-900">
-                Time zone
-              </label>
-              <input id={ids.tz} value={tz} onChange={(e) => setTz(e.target.value)} spellCheck={false} className={`mt-1.5 ${inputStyles}`} />
+            <div className="flex gap-2">
+              <div className="min-w-0 flex-1">
+                <label htmlFor={ids.cron} className="block text-sm font-medium text-slate-900">
+                  New schedule (cron)
+                </label>
+                <input id={ids.cron} value={cron} onChange={(e) => setCron(e.target.value)} list={`${ids.cron}-presets`} required spellCheck={false} aria-describedby={ids.hint} className={`mt-1.5 font-mono ${inputStyles}`} />
+                <datalist id={`${ids.cron}-presets`}>
+                  {PRESETS.map((p) => (
+                    <option key={p.cron} value={p.cron}>
+                      {p.label}
+                    </option>
+                  ))}
+                </datalist>
+              </div>
+              <div className="w-28 shrink-0">
+                <label htmlFor={ids.tz} className="block text-sm font-medium text-slate-900">
+                  Time zone
+                </label>
+                <input id={ids.tz} value={tz} onChange={(e) => setTz(e.target.value)} spellCheck={false} className={`mt-1.5 ${inputStyles}`} />
+              </div>
             </div>
             <button type="submit" className={buttonStyles.secondary} disabled={pending !== null || refreshing}>
               {pending === "create" ? "Adding…" : "Add schedule"}

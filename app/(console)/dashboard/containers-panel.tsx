@@ -208,6 +208,7 @@ function ContainerRowView({ c, service, solo, thresholds }: { c: DashboardContai
         <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-0.5">
           <Link
             href={`/containers/${c.id}`}
+            title={c.name}
             className="truncate text-sm font-semibold text-sky-800 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
           >
             {solo ? (c.service ?? c.name) : c.name}

@@ -77,17 +77,28 @@ class AgeEncryptTransform extends Transform {
   private prefix: Buffer | null;
 
   constructor(prefix: Buffer, private readonly key: Buffer) {
-    super();
+    super({ highWaterMark: 512 * 1024 });
     this.prefix = prefix;
   }
 
-  private seal(plain: Buffer, last: boolean): Buffer {
+  /** Seals `plain` as the next chunk into `out` at `at`; returns the bytes written. */
+  private sealInto(plain: Buffer, last: boolean, out: Buffer, at: number): number {
     const cipher = createCipheriv("chacha20-poly1305", this.key, chunkNonce(this.counter++, last), { authTagLength: TAG });
-    const body = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-    return body;
+    let n = cipher.update(plain).copy(out, at);
+    n += cipher.final().copy(out, at + n);
+    n += cipher.getAuthTag().copy(out, at + n);
+    return n;
   }
 
+  /** The next `n` pending bytes: a view when the first piece holds them all, else one copy. */
   private takeBytes(n: number): Buffer {
+    const first = this.parts[0];
+    if (first && first.length >= n) {
+      this.parts[0] = first.subarray(n);
+      if (this.parts[0].length === 0) this.parts.shift();
+      this.pendingBytes -= n;
+      return first.subarray(0, n);
+    }
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
@@ -114,8 +125,15 @@ class AgeEncryptTransform extends Transform {
     }
     this.parts.push(chunk);
     this.pendingBytes += chunk.length;
-    // A full chunk is sealed as "not last" only once more data follows it.
-    while (this.pendingBytes > CHUNK) this.push(this.seal(this.takeBytes(CHUNK), false));
+    // A full chunk is sealed as "not last" only once more data follows it; every chunk sealed from
+    // this input goes on in one buffer.
+    const full = Math.floor((this.pendingBytes - 1) / CHUNK);
+    if (full > 0) {
+      const out = Buffer.allocUnsafe(full * (CHUNK + TAG));
+      let at = 0;
+      for (let i = 0; i < full; i++) at += this.sealInto(this.takeBytes(CHUNK), false, out, at);
+      this.push(out);
+    }
     done();
   }
 
@@ -124,7 +142,8 @@ class AgeEncryptTransform extends Transform {
       this.push(this.prefix);
       this.prefix = null;
     }
-    this.push(this.seal(this.takeBytes(this.pendingBytes), true));
+    const out = Buffer.allocUnsafe(this.pendingBytes + TAG);
+    this.push(out.subarray(0, this.sealInto(this.takeBytes(this.pendingBytes), true, out, 0)));
     this.key.fill(0);
     done();
   }

@@ -6,7 +6,7 @@
  * is being followed), and the Restart / Start / Stop controls for roles that may use them.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { Fragment, useState, type ReactNode } from "react";
 import { HealthDetails } from "@/components/container-status";
 import { fetchLiveJson, retryLive } from "@/components/live";
 import { ConnectionLostBanner, LiveIndicator } from "@/components/live-status";
@@ -98,7 +98,15 @@ export function ContainerLive({ id, initial, thresholds, controls }: { id: strin
               <span className="tabular-nums">{c.state === "running" ? formatDuration(c.uptimeSeconds) : "not running"}</span>
             </Metric>
             <Metric label="Image">
-              <span className="block font-mono text-xs break-all">{c.image}</span>
+              <span className="block font-mono text-xs break-words">
+                {/* Break after "/" and ":" (a registry path, then the tag), not mid-word. */}
+                {c.image.split(/(?<=[/:@])/).map((part, i) => (
+                  <Fragment key={i}>
+                    {i > 0 ? <wbr /> : null}
+                    {part}
+                  </Fragment>
+                ))}
+              </span>
             </Metric>
             <Metric label="CPU (15 min)">
               <span className={`tabular-nums ${LEVEL_TEXT[c.levels.cpu]} ${c.levels.cpu !== "ok" ? "font-semibold" : ""}`}>{c.stats ? formatPercent(c.stats.cpuPercent) : "—"}</span>
