@@ -62,6 +62,26 @@ test("an operator runs a named backup from the page, watches it run live, and se
   await dry.getByRole("button", { name: "Close" }).click();
   expect(await e2eQuery("select id from backup_runs")).toEqual([]);
 
+  // A backup that fails: it waits on the held table, and its database session is killed. The page
+  // shows the failure with the error and the command's stderr, live.
+  const blocker: pg.Client = pgClient(env);
+  await blocker.connect();
+  try {
+    await blocker.query("begin");
+    await blocker.query("lock table orders in access exclusive mode");
+    await card.getByRole("button", { name: "Run now" }).click();
+    await expect(card.locator('[data-testid="backup-run"][data-status="running"]')).toBeVisible({ timeout: 30_000 });
+    await blocker.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'opsdeck-backup' and pid <> pg_backend_pid()");
+    const failed = card.locator('[data-testid="backup-run"][data-status="failed"]');
+    await expect(failed).toBeVisible({ timeout: 60_000 });
+    await expect(failed.getByTestId("backup-error")).toContainText(/terminat/i);
+    await expect(card.getByText("Last backup failed")).toBeVisible();
+  } finally {
+    await blocker.query("rollback").catch(() => undefined);
+    await blocker.end();
+  }
+  await expect(card.getByTestId("run-result")).toHaveCount(0);
+
   // Hold the table so the backup waits where we can watch it.
   const lock: pg.Client = pgClient(env);
   await lock.connect();
@@ -113,10 +133,15 @@ test("an operator runs a named backup from the page, watches it run live, and se
   expect(existsSync(path.join(env.backupDir, `${backupId}.partial`))).toBe(false);
 
   const runs = await e2eQuery<{ outcome: string; actor_email: string }>("select outcome, actor_email from audit_events where action = 'backup.run' order by seq");
+  // The action's outcome is that the run was started (queued); how each run ended is backup.run.result.
   expect(runs.map((r) => [r.outcome, r.actor_email])).toEqual([
     ["started", email],
     ["succeeded", email],
+    ["started", email],
+    ["succeeded", email],
   ]);
+  const results = await e2eQuery<{ outcome: string }>("select outcome from audit_events where action = 'backup.run.result' order by seq");
+  expect(results.map((r) => r.outcome)).toEqual(["failed", "succeeded"]);
   expectNoPassword(await page.content(), "the backups page");
   const audit = await e2eQuery<{ row: string }>("select row_to_json(a)::text as row from audit_events a");
   for (const r of audit) expectNoPassword(r.row, "the audit log");

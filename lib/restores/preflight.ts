@@ -238,7 +238,7 @@ export async function runPreflight(args: { backupId: string; root?: string; rest
   );
 
   // 6. Is the target empty? If not, only an explicit "drop and replace" may go ahead.
-  let holds: string[] = [];
+  const holds: string[] = [];
   if (target.kind === "postgres") {
     for (const m of mapping) {
       const db = description.databases.find((d) => d.name === m.into);

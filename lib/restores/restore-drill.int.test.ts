@@ -50,7 +50,8 @@ it("restores the latest backup into a throwaway container, verifies the counts, 
   const run = (await getRestoreRun(result.runId))!;
   expect(run).toMatchObject({ kind: "drill", status: "succeeded", safetyBackupId: null, report: { throwawayContainer: { removed: true } } });
   expect(run.steps.map((s) => s.key)).toEqual(["prepare", "restore", "verify", "wait-healthy"]);
-  expect(await fixture.docker.listContainers({ all: true, filters: { label: [DRILL_LABEL] } })).toEqual([]);
+  expect(result.container.name).toMatch(/-restore-drill-[0-9a-f]{8}$/);
+  expect((await fixture.docker.listContainers({ all: true, filters: { label: [DRILL_LABEL] } })).filter((c) => c.Names.includes(`/${result.container.name}`))).toEqual([]);
   // The service itself was not touched.
   expect((await psqlIn(pg.target, "posthog", "select count(*) || ':' || sum(id) from drill")).trim()).toBe(before);
   expect((await fixture.docker.getContainer(pg.target.containerId).inspect()).State.StartedAt).toBe(sourceStarted);

@@ -36,7 +36,7 @@ export async function startThrowawayContainer(source: BackupTarget, runTag: stri
   const info = await docker.getContainer(source.containerId).inspect();
   const name = `${info.Name.replace(/^\//, "").slice(0, 40)}-restore-drill-${runTag}`;
   const writable = new Set<string>((info.Mounts ?? []).filter((m) => m.RW).map((m) => m.Destination));
-  const readOnlyBinds = (info.HostConfig.Binds ?? []).filter((b) => /:ro(,|$)/.test(b.split(":").slice(2).join(":")));
+  const readOnlyBinds = (info.HostConfig.Binds ?? []).filter((b) => /(^|,)ro(,|$)/.test(b.split(":").slice(2).join(":")));
   const container = await docker.createContainer({
     name,
     Image: info.Image,

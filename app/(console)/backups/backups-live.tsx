@@ -15,7 +15,7 @@ import type { BackupScheduleView, BackupServiceSummary, BackupsHistoryPayload, R
 import { formatAgo, formatBytes } from "@/lib/format/units";
 import { BackupTrends } from "./backup-chart";
 import { ACTIVE } from "./format";
-import { HistoryList } from "./history";
+import { ActiveBadge, HistoryList } from "./history";
 import { RetentionPreview } from "./retention-panel";
 import { RunControls } from "./run-controls";
 import { SchedulesPanel } from "./schedules-panel";
@@ -82,7 +82,7 @@ function Summary({ rows }: { rows: BackupHistoryRow[] }) {
   const active = rows.find((r) => ACTIVE.has(r.status));
   const lastGood = rows.find((r) => r.status === "succeeded" && !r.deleted);
   const last = rows.find((r) => !ACTIVE.has(r.status));
-  if (active) return <StatusBadge status="warn" label={active.status === "queued" ? "Backup queued" : "Backup running"} size="md" />;
+  if (active) return <ActiveBadge label={active.status === "queued" ? "Backup queued" : "Backup running"} size="md" />;
   if (!last) return <StatusBadge status="unknown" label="Never backed up" size="md" />;
   if (last.status !== "succeeded") return <StatusBadge status="critical" label={`Last backup ${last.status}`} size="md" />;
   return <StatusBadge status="ok" label={`Last good ${lastGood ? formatAgo(lastGood.createdAt, now) : "—"}`} size="md" />;

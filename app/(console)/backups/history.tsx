@@ -8,6 +8,7 @@
 import { useState } from "react";
 import { StatusBadge, type Status } from "@/components/status-badge";
 import { buttonStyles } from "@/components/form-styles";
+import { RefreshIcon } from "@/components/icons";
 import { useNow } from "@/components/live";
 import type { BackupHistoryRow } from "@/lib/backups/backup-history";
 import { formatAgo, formatBytes } from "@/lib/format/units";
@@ -22,7 +23,18 @@ const STATUS: Record<BackupHistoryRow["status"], { status: Status; label: string
   interrupted: { status: "critical", label: "Interrupted" },
 };
 
+/** In progress is not a problem: a sky-blue pill with a turning icon, not the warning style. */
+export function ActiveBadge({ label, size = "sm" }: { label: string; size?: "sm" | "md" }) {
+  return (
+    <span className={`inline-flex items-center rounded-full bg-sky-50 font-medium whitespace-nowrap text-sky-900 ring-1 ring-sky-600/25 ring-inset ${size === "md" ? "gap-1.5 px-2.5 py-1 text-sm" : "gap-1 px-2 py-0.5 text-xs"}`} data-status="active">
+      <RefreshIcon className={`${size === "md" ? "size-4" : "size-3.5"} animate-spin`} />
+      {label}
+    </span>
+  );
+}
+
 export function RunStatusBadge({ row }: { row: Pick<BackupHistoryRow, "status" | "deleted"> }) {
+  if (row.status === "running" || row.status === "queued") return <ActiveBadge label={STATUS[row.status].label} />;
   if (row.deleted && row.status === "succeeded") return <StatusBadge status="unknown" label="Deleted" />;
   const s = STATUS[row.status];
   return <StatusBadge status={s.status} label={s.label} />;

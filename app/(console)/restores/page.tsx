@@ -1,34 +1,70 @@
 import type { Metadata } from "next";
-import { EmptyState, PlannedList } from "@/components/empty-state";
-import { RestoreIcon } from "@/components/icons";
+import Link from "next/link";
+import { Card } from "@/components/card";
 import { PageHeader } from "@/components/page-header";
+import { StatusBadge, type Status } from "@/components/status-badge";
 import { requirePermission } from "@/lib/auth/require-permission";
+import { restorableServices, restoreHistory, type RestorableService } from "@/lib/restores/restore-page-data";
+import { DrillButton } from "./drill-button";
+import { RestoreWizard } from "./restore-wizard";
 
 export const metadata: Metadata = { title: "Restores" };
 
+const STATUS: Record<string, Status> = { planned: "unknown", running: "warn", succeeded: "ok", failed: "critical", refused: "critical", interrupted: "critical" };
+
 export default async function RestoresPage() {
   await requirePermission("restores.run", "/restores");
+  let services: RestorableService[] = [];
+  let configProblem: string | null = null;
+  try {
+    services = await restorableServices();
+  } catch (error) {
+    configProblem = error instanceof Error ? error.message : String(error);
+  }
+  const history = await restoreHistory(50);
   return (
     <>
       <PageHeader
         title="Restores"
-        description="Guided restores from a backup, with preflight checks and a safety copy of the current data."
+        description="Guided restores from a backup: preflight checks, the exact plan, a typed confirmation with a fresh MFA check, and a safety backup of the current data before anything is overwritten."
       />
-      <EmptyState
-        className="mt-6"
-        icon={RestoreIcon}
-        title="No restores yet"
-        description="Guided restores arrive after backups: until Opsdeck takes backups, there is nothing to restore from."
-      >
-        <PlannedList
-          items={[
-            "Preflight checks: checksums, free space, engine versions, dependent services",
-            "A typed confirmation and a fresh MFA check before anything is overwritten",
-            "A safety backup of the current data, taken first",
-            "Step-by-step progress that survives a console restart, and a verification at the end",
-          ]}
-        />
-      </EmptyState>
+      <div className="mt-6 space-y-6">
+        {configProblem ? <p role="alert" className="text-sm text-red-800">The stack config cannot be read: {configProblem}</p> : null}
+        <Card title="New restore">
+          <div className="px-5 pb-5">
+            <RestoreWizard services={services} />
+          </div>
+        </Card>
+        {services.length ? (
+          <Card title="Restore drills" description="Restore the latest backup into a throwaway container, verify the counts, remove it — production is not touched.">
+            <div className="flex flex-wrap gap-3 px-5 pb-5">
+              {services.map((s) => (
+                <DrillButton key={s.key} service={s.key} />
+              ))}
+            </div>
+          </Card>
+        ) : null}
+        <Card title="History">
+          {history.length === 0 ? (
+            <p className="px-5 pb-5 text-sm text-slate-600">No restores, rollbacks, drills or dry runs yet.</p>
+          ) : (
+            <ul className="divide-y divide-slate-200" data-testid="restore-history">
+              {history.map((r) => (
+                <li key={r.id} className="flex flex-col gap-1 px-5 py-3 sm:flex-row sm:items-center sm:gap-3">
+                  <StatusBadge status={STATUS[r.status] ?? "unknown"} label={r.status} className="shrink-0" />
+                  <Link href={`/restores/${r.id}`} className="min-w-0 text-sm text-sky-800 underline">
+                    {r.kind.replace("_", " ")} of {r.service} from {r.backupId}
+                  </Link>
+                  <span className="text-xs text-slate-600 sm:ml-auto">
+                    {r.createdAt.replace("T", " ").slice(0, 19)} UTC{r.requestedBy ? ` · ${r.requestedBy}` : ""}
+                    {r.failedStep ? ` · failed at ${r.failedStep}` : ""}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
     </>
   );
 }
