@@ -71,7 +71,9 @@ test("an operator runs a named backup from the page, watches it run live, and se
     await blocker.query("lock table orders in access exclusive mode");
     await card.getByRole("button", { name: "Run now" }).click();
     await expect(card.locator('[data-testid="backup-run"][data-status="running"]')).toBeVisible({ timeout: 30_000 });
-    await blocker.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'opsdeck-backup' and pid <> pg_backend_pid()");
+    const waiting = "from pg_stat_activity where application_name = 'opsdeck-backup' and wait_event_type = 'Lock'";
+    await expect.poll(async () => (await blocker.query<{ n: number }>(`select count(*)::int as n ${waiting}`)).rows[0]!.n, { timeout: 30_000 }).toBeGreaterThan(0);
+    await blocker.query(`select pg_terminate_backend(pid) ${waiting}`);
     const failed = card.locator('[data-testid="backup-run"][data-status="failed"]');
     await expect(failed).toBeVisible({ timeout: 60_000 });
     await expect(failed.getByTestId("backup-error")).toContainText(/terminat/i);

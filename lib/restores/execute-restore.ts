@@ -27,7 +27,7 @@ import { log } from "../log/logger";
 import { ensureRunning, startContainer, stopContainer, waitHealthy, type ContainerRef } from "./container-control";
 import { describeTarget, maintenanceDatabase, runPreflight, type PreflightResult, type RestoreChoices } from "./preflight";
 import { STEP, buildRestorePlan, createDatabaseSql, dropTableSql, quoteLiteral } from "./restore-plan";
-import { finishRestoreRun, insertRestoreRun, saveProgress, saveSteps, type RestoreRunRow } from "./restore-runs";
+import { finishRestoreRun, insertRestoreRun, saveProgress, saveSteps, touchHeartbeat, type RestoreRunRow } from "./restore-runs";
 import type { RestoreTarget } from "./restore-target";
 import type { DependentLeftStopped, RequestedByUser, RestorePlan, StepRecord } from "./restore-types";
 import { verifyRestore, type RestoreVerification } from "./verify-restore";
@@ -212,6 +212,9 @@ async function execute(run: RestoreRunRow, req: RestoreRequest, preflight: Prefl
   let touched = false;
   let current: StepRecord | null = null;
   const started = Date.now();
+  // Heartbeat even while a step moves no byte (a long safety backup, waiting for health): a stale one means a dead console.
+  const heartbeat = setInterval(() => void touchHeartbeat(run.id).catch(() => undefined), 15_000);
+  heartbeat.unref();
 
   const step = async (key: string, fn: () => Promise<string>): Promise<void> => {
     const record = steps.find((s) => s.key === key);
@@ -232,115 +235,124 @@ async function execute(run: RestoreRunRow, req: RestoreRequest, preflight: Prefl
   };
 
   try {
-    await step(STEP.safetyBackup, async () => {
-      const outcome = await runBackup({ target, name: "pre-restore", requestedBy: { kind: "user", userId: req.requestedBy.userId, email: req.requestedBy.email }, root, auditCorrelationId: req.auditCorrelationId });
-      if (outcome.status !== "succeeded") throw new Error(`the safety backup failed: ${outcome.error}`);
-      safetyBackupId = outcome.backupId;
-      return `${outcome.backupId} (${outcome.manifest.totals.bytes} bytes, ${outcome.manifest.counts.tables} tables)`;
-    });
+    return await executeSteps();
+  } finally {
+    clearInterval(heartbeat);
+  }
 
-    await step(STEP.stopDependents, async () => {
-      const names: string[] = [];
-      for (const dep of req.restoreTarget.dependents) {
-        for (const c of dep.containers) {
-          const ref = { docker: dep.docker, id: c.id, name: c.name, service: dep.service };
-          if (await stopContainer(ref)) {
-            stopped.push(ref);
-            names.push(c.name);
-          } else if (req.restartAfter?.includes(c.name)) {
-            stopped.push(ref); // left stopped by the failed run this one rolls back: started at the end
-            names.push(`${c.name} (already stopped)`);
+  async function executeSteps(): Promise<RestoreOutcome> {
+    try {
+      await step(STEP.safetyBackup, async () => {
+        const outcome = await runBackup({ target, name: "pre-restore", requestedBy: { kind: "user", userId: req.requestedBy.userId, email: req.requestedBy.email }, root, auditCorrelationId: req.auditCorrelationId });
+        if (outcome.status !== "succeeded") throw new Error(`the safety backup failed: ${outcome.error}`);
+        safetyBackupId = outcome.backupId;
+        return `${outcome.backupId} (${outcome.manifest.totals.bytes} bytes, ${outcome.manifest.counts.tables} tables)`;
+      });
+
+      await step(STEP.stopDependents, async () => {
+        const names: string[] = [];
+        for (const dep of req.restoreTarget.dependents) {
+          for (const c of dep.containers) {
+            const ref = { docker: dep.docker, id: c.id, name: c.name, service: dep.service };
+            if (await stopContainer(ref)) {
+              stopped.push(ref);
+              names.push(c.name);
+            } else if (req.restartAfter?.includes(c.name)) {
+              stopped.push(ref); // left stopped by the failed run this one rolls back: started at the end
+              names.push(`${c.name} (already stopped)`);
+            }
           }
         }
-      }
-      return names.length ? `stopped ${names.join(", ")}` : "none was running";
-    });
+        return names.length ? `stopped ${names.join(", ")}` : "none was running";
+      });
 
-    await step(STEP.prepare, () => prepareTarget(target, preflight, req.choices.dropAndReplace, preflight.files));
+      await step(STEP.prepare, () => prepareTarget(target, preflight, req.choices.dropAndReplace, preflight.files));
 
-    await step(STEP.restore, async () => {
-      const engine = engineFor(target.kind);
-      const details: string[] = [];
-      for (const f of preflight.files) {
-        const into = preflight.facts.databases.find((m) => m.from === f.database)?.into;
-        const plain = await openBackupPlaintext(req.backupId, f, { root });
-        const tap = counting(progress);
-        plain.on("error", (error) => tap.destroy(error));
-        plain.pipe(tap);
-        const result = await engine.restore(
-          target,
-          { file: f.path, format: f.format, database: f.database, table: f.table, tableEngine: f.tableEngine, stream: tap },
-          { intoDatabase: target.kind === "postgres" ? into : undefined, clean: target.kind === "postgres" ? req.choices.dropAndReplace : undefined },
-        );
-        details.push(`${f.path}: ${result.detail}`);
-      }
-      await progress.stop();
-      return details.slice(-5).join("; ");
-    });
-
-    await step(STEP.verify, async () => {
-      verification = await verifyRestore(target, manifest, preflight.facts.databases);
-      if (!verification.ok) throw new Error(`the restored data does not match the backup: ${verification.summary}`);
-      return verification.summary;
-    });
-
-    await step(STEP.startDependents, async () => {
-      for (const ref of stopped) await startContainer(ref);
-      return stopped.length ? `started ${stopped.map((s) => s.name).join(", ")}` : "none to start";
-    });
-
-    await step(STEP.waitHealthy, async () => {
-      const refs: ContainerRef[] = [{ docker: target.docker, id: target.containerId, name: target.service }, ...stopped];
-      const reports = await waitHealthy(refs, req.healthyTimeoutMs ?? 120_000);
-      return reports.map((r) => `${r.name}: ${r.health ?? r.state}`).join(", ");
-    });
-
-    const report = { durationMs: Date.now() - started, safetyBackupId, verification, bytesRestored: progress.bytes, databases: preflight.facts.databases, dependentsRestarted: stopped.map((s) => s.name) };
-    await finishRestoreRun(run.id, { status: "succeeded", steps, report });
-    await audit(req, run.id, resultAction(req.kind), "succeeded", null, { backupId: req.backupId, safetyBackupId, durationMs: report.durationMs, verification: verification ? (verification as RestoreVerification).summary : null });
-    log.info("Restore succeeded", { runId: run.id, kind: req.kind, service: target.service, backupId: req.backupId, ms: report.durationMs });
-    return { runId: run.id, status: "succeeded", failedStep: null, error: null, safetyBackupId, dependentsLeftStopped: [], verification, rollbackOffered: false };
-  } catch (error) {
-    await progress.stop().catch(() => undefined);
-    const failed = current as StepRecord | null;
-    const message = scrub(isAppError(error) ? error.userMessage : error instanceof Error ? error.message : String(error), target);
-    if (failed) {
-      failed.status = "failed";
-      failed.finishedAt = new Date().toISOString();
-      failed.error = message;
-    }
-    for (const s of steps) if (s.status === "pending") s.status = "skipped";
-    const left: DependentLeftStopped[] = [];
-    const notes: string[] = [];
-    if (stopped.length) {
-      if (!touched) {
-        // Nothing in the target changed: the applications can run on it as before.
-        const restarted: string[] = [];
-        for (const ref of stopped) {
-          try {
-            await startContainer(ref);
-            restarted.push(ref.name);
-          } catch (e) {
-            left.push({ service: ref.service, containers: [ref.name], why: `could not be started again: ${e instanceof Error ? e.message : String(e)}` });
-          }
+      await step(STEP.restore, async () => {
+        const engine = engineFor(target.kind);
+        const details: string[] = [];
+        for (const f of preflight.files) {
+          const into = preflight.facts.databases.find((m) => m.from === f.database)?.into;
+          const plain = await openBackupPlaintext(req.backupId, f, { root });
+          const tap = counting(progress);
+          plain.on("error", (error) => tap.destroy(error));
+          plain.pipe(tap);
+          const result = await engine.restore(
+            target,
+            { file: f.path, format: f.format, database: f.database, table: f.table, tableEngine: f.tableEngine, stream: tap },
+            { intoDatabase: target.kind === "postgres" ? into : undefined, clean: target.kind === "postgres" ? req.choices.dropAndReplace : undefined },
+          );
+          details.push(`${f.path}: ${result.detail}`);
         }
-        if (restarted.length) notes.push(`started ${restarted.join(", ")} again: the target was not changed`);
-      } else {
-        const why =
-          failed?.key === STEP.verify
-            ? `the restored data did not match the backup; starting it would let the application work on unverified data`
-            : `${target.service} holds a partial restore; starting it would let the application read and write inconsistent data. Roll back from the safety backup (or retry the restore) first`;
-        for (const dep of new Set(stopped.map((s) => s.service))) left.push({ service: dep, containers: stopped.filter((s) => s.service === dep).map((s) => s.name), why });
+        await progress.stop();
+        return details.slice(-5).join("; ");
+      });
+
+      await step(STEP.verify, async () => {
+        verification = await verifyRestore(target, manifest, preflight.facts.databases);
+        if (!verification.ok) throw new Error(`the restored data does not match the backup: ${verification.summary}`);
+        return verification.summary;
+      });
+
+      await step(STEP.startDependents, async () => {
+        for (const ref of stopped) await startContainer(ref);
+        return stopped.length ? `started ${stopped.map((s) => s.name).join(", ")}` : "none to start";
+      });
+
+      await step(STEP.waitHealthy, async () => {
+        const refs: ContainerRef[] = [{ docker: target.docker, id: target.containerId, name: target.service }, ...stopped];
+        const reports = await waitHealthy(refs, req.healthyTimeoutMs ?? 120_000);
+        return reports.map((r) => `${r.name}: ${r.health ?? r.state}`).join(", ");
+      });
+
+      const report = { durationMs: Date.now() - started, safetyBackupId, verification, bytesRestored: progress.bytes, databases: preflight.facts.databases, dependentsRestarted: stopped.map((s) => s.name) };
+      await finishRestoreRun(run.id, { status: "succeeded", steps, report });
+      await audit(req, run.id, resultAction(req.kind), "succeeded", null, { backupId: req.backupId, safetyBackupId, durationMs: report.durationMs, verification: verification ? (verification as RestoreVerification).summary : null });
+      log.info("Restore succeeded", { runId: run.id, kind: req.kind, service: target.service, backupId: req.backupId, ms: report.durationMs });
+      return { runId: run.id, status: "succeeded", failedStep: null, error: null, safetyBackupId, dependentsLeftStopped: [], verification, rollbackOffered: false };
+    } catch (error) {
+      await progress.stop().catch(() => undefined);
+      const failed = current as StepRecord | null;
+      const message = scrub(isAppError(error) ? error.userMessage : error instanceof Error ? error.message : String(error), target);
+      if (failed) {
+        failed.status = "failed";
+        failed.finishedAt = new Date().toISOString();
+        failed.error = message;
       }
+      for (const s of steps) if (s.status === "pending") s.status = "skipped";
+      const left: DependentLeftStopped[] = [];
+      const notes: string[] = [];
+      if (stopped.length) {
+        if (!touched) {
+          // Nothing in the target changed: the applications can run on it as before.
+          const restarted: string[] = [];
+          for (const ref of stopped) {
+            try {
+              await startContainer(ref);
+              restarted.push(ref.name);
+            } catch (e) {
+              left.push({ service: ref.service, containers: [ref.name], why: `could not be started again: ${e instanceof Error ? e.message : String(e)}` });
+            }
+          }
+          if (restarted.length) notes.push(`started ${restarted.join(", ")} again: the target was not changed`);
+        } else {
+          const why =
+            failed?.key === STEP.verify
+              ? `the restored data did not match the backup; starting it would let the application work on unverified data`
+              : `${target.service} holds a partial restore; starting it would let the application read and write inconsistent data. Roll back from the safety backup (or retry the restore) first`;
+          for (const dep of new Set(stopped.map((s) => s.service))) left.push({ service: dep, containers: stopped.filter((s) => s.service === dep).map((s) => s.name), why });
+        }
+      }
+      const rollbackOffered = touched && safetyBackupId !== null;
+      const report = { durationMs: Date.now() - started, safetyBackupId, verification, bytesRestored: progress.bytes, failedStep: failed?.key ?? null, notes, rollbackOffered };
+      await finishRestoreRun(run.id, { status: "failed", steps, error: message, failedStep: failed?.key ?? null, dependentsLeftStopped: left, report }).catch((e: unknown) =>
+        log.error("Could not record a failed restore", { runId: run.id, error: e }),
+      );
+      if (failed) await audit(req, run.id, "restore.step", "failed", message, { step: failed.key, title: failed.title });
+      await audit(req, run.id, resultAction(req.kind), "failed", message, { backupId: req.backupId, failedStep: failed?.key ?? null, safetyBackupId, dependentsLeftStopped: left.map((l) => l.service) });
+      log.error("Restore failed", { runId: run.id, kind: req.kind, service: target.service, step: failed?.key, error: message });
+      return { runId: run.id, status: "failed", failedStep: failed?.key ?? null, error: message, safetyBackupId, dependentsLeftStopped: left, verification, rollbackOffered };
     }
-    const rollbackOffered = touched && safetyBackupId !== null;
-    const report = { durationMs: Date.now() - started, safetyBackupId, verification, bytesRestored: progress.bytes, failedStep: failed?.key ?? null, notes, rollbackOffered };
-    await finishRestoreRun(run.id, { status: "failed", steps, error: message, failedStep: failed?.key ?? null, dependentsLeftStopped: left, report }).catch((e: unknown) =>
-      log.error("Could not record a failed restore", { runId: run.id, error: e }),
-    );
-    if (failed) await audit(req, run.id, "restore.step", "failed", message, { step: failed.key, title: failed.title });
-    await audit(req, run.id, resultAction(req.kind), "failed", message, { backupId: req.backupId, failedStep: failed?.key ?? null, safetyBackupId, dependentsLeftStopped: left.map((l) => l.service) });
-    log.error("Restore failed", { runId: run.id, kind: req.kind, service: target.service, step: failed?.key, error: message });
-    return { runId: run.id, status: "failed", failedStep: failed?.key ?? null, error: message, safetyBackupId, dependentsLeftStopped: left, verification, rollbackOffered };
   }
 }
+

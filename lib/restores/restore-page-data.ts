@@ -8,22 +8,13 @@ import "server-only";
  */
 import { identityToRecipient } from "age-encryption";
 import { backupRoot } from "../backups/backup-paths";
-import { backupServices } from "../backups/backup-target";
 import { keyIdOf, loadBackupKeys } from "../backups/encryption/age-keys";
 import { listBackupsOnDisk } from "../backups/list-backups";
-import { loadStackConfig, type StackConfig } from "../stack/config";
 import { majorVersion } from "./compatibility";
 import { RESTORABLE_ENGINES } from "./preflight";
 import { listRestoreRuns, type RestoreRunRow } from "./restore-runs";
 
-export type RestorableService = { key: string; engine: string; dependents: string[] };
-
-export async function restorableServices(config?: StackConfig): Promise<RestorableService[]> {
-  const cfg = config ?? (await loadStackConfig());
-  return backupServices(cfg)
-    .filter((s) => (RESTORABLE_ENGINES as readonly string[]).includes(s.kind))
-    .map((s) => ({ key: s.key, engine: s.kind, dependents: s.service.dependents }));
-}
+export { restorableServices, type RestorableService } from "./restore-page-data-core";
 
 export type RestoreCandidate = {
   backupId: string;

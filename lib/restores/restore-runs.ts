@@ -212,3 +212,7 @@ export async function recoverInterruptedRestoreRuns(options: { staleMs?: number 
 export async function annotateReport(id: string, patch: Record<string, unknown>): Promise<void> {
   await pool().query(`update restore_runs set report = coalesce(report, '{}'::jsonb) || $2::jsonb where id = $1`, [id, JSON.stringify(patch)]);
 }
+
+export async function touchHeartbeat(id: string): Promise<void> {
+  await pool().query(`update restore_runs set heartbeat_at = now() where id = $1 and status = 'running'`, [id]);
+}

@@ -24,7 +24,8 @@ export async function startRollback(args: Omit<RestoreRequest, "kind" | "backupI
     kind: "rollback",
     backupId: run.safetyBackupId,
     rollbackOf: run.id,
-    restartAfter: (run.dependentsLeftStopped ?? []).flatMap((d) => d.containers),
+    // Dependents the failed run left stopped — or, when the console died mid-run, every dependent it may have stopped.
+    restartAfter: run.status === "interrupted" ? (run.preflight?.facts.dependents ?? []).flatMap((d) => d.containers) : (run.dependentsLeftStopped ?? []).flatMap((d) => d.containers),
     choices: { dropAndReplace: args.dropAndReplace, ...(databases?.length ? { databases } : {}) },
   });
 }
