@@ -6,7 +6,9 @@
  *
  * To see the run while it is running, the spec holds an ACCESS EXCLUSIVE lock on the seeded table:
  * the backup waits on it (as it would behind a long migration), the page shows it running with its
- * progress bar, and when the lock goes the backup finishes — all without a reload.
+ * progress bar, and when the lock goes the backup finishes — all without a reload. A first run is
+ * made to fail the same way (its waiting database session is terminated): the page shows the error
+ * and the command's stderr.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -34,6 +36,16 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await stack?.teardown();
 });
+
+async function shopQuery<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
+  const client = pgClient(env);
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 function expectNoPassword(text: string, where: string) {
   expect(text.includes(env.password), `the Postgres password in ${where}`).toBe(false);
@@ -71,9 +83,10 @@ test("an operator runs a named backup from the page, watches it run live, and se
     await blocker.query("lock table orders in access exclusive mode");
     await card.getByRole("button", { name: "Run now" }).click();
     await expect(card.locator('[data-testid="backup-run"][data-status="running"]')).toBeVisible({ timeout: 30_000 });
+    // (Not from the locking session: inside its transaction pg_stat_activity is a frozen snapshot.)
     const waiting = "from pg_stat_activity where application_name = 'opsdeck-backup' and wait_event_type = 'Lock'";
-    await expect.poll(async () => (await blocker.query<{ n: number }>(`select count(*)::int as n ${waiting}`)).rows[0]!.n, { timeout: 30_000 }).toBeGreaterThan(0);
-    await blocker.query(`select pg_terminate_backend(pid) ${waiting}`);
+    await expect.poll(async () => (await shopQuery<{ n: number }>(`select count(*)::int as n ${waiting}`))[0]!.n, { timeout: 30_000 }).toBeGreaterThan(0);
+    await shopQuery(`select pg_terminate_backend(pid) ${waiting}`);
     const failed = card.locator('[data-testid="backup-run"][data-status="failed"]');
     await expect(failed).toBeVisible({ timeout: 60_000 });
     await expect(failed.getByTestId("backup-error")).toContainText(/terminat/i);

@@ -38,6 +38,8 @@ import {
   restoreRollbackAction,
   restoreRunAction,
 } from "../restores/actions";
+import { privacyRunAction } from "../privacy/actions";
+import { privacyReportAction } from "../privacy/report";
 import { changeUserRoleAction } from "../users/actions/change-role";
 import { createUserAction } from "../users/actions/create-user";
 import { deleteUserAction } from "../users/actions/delete-user";
@@ -103,6 +105,10 @@ export const ACTION_REGISTRY: readonly RegisteredAction[] = [
   { definition: restoreRollbackAction, allowed: ADMIN_ONLY },
   { definition: restoreDrillAction, allowed: ADMIN_ONLY },
   { definition: mfaStepUpAction, allowed: EVERY_ROLE },
+  // Privacy checks: run now (operator, admin)
+  { definition: privacyRunAction, allowed: OPERATOR_AND_ADMIN },
+  // Privacy evidence report: an export tied to the audit chain (admin, auditor — audit.export)
+  { definition: privacyReportAction, allowed: ADMIN_AND_AUDITOR },
   // Audit log (admin, auditor); settings (admin)
   { definition: verifyAuditChainAction, allowed: ADMIN_AND_AUDITOR },
   { definition: updateRetentionPolicyAction, allowed: ADMIN_ONLY },

@@ -128,7 +128,6 @@ class ProgressReporter {
   }
 
   setStep(step: string): void {
-    if (process.env.TRACE_BACKUP) process.stderr.write(`TRACE ${performance.now().toFixed(0)} ${step}\n`);
     this.step = step;
     this.write(true);
   }

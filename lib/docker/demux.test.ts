@@ -25,6 +25,24 @@ describe("docker stream demultiplexing", () => {
     }
   });
 
+  it("joins a large frame cut across many reads, and passes whole frames on without a copy", () => {
+    const big = Buffer.alloc(1024 * 1024, 7);
+    const all = Buffer.concat([frame(2, "e"), frame(1, big.toString("latin1")), frame(1, "tail")]);
+    const demuxer = new FrameDemuxer();
+    const chunks: Array<{ stream: string; data: Buffer }> = [];
+    for (let i = 0; i < all.length; i += 4093) chunks.push(...demuxer.push(all.subarray(i, i + 4093)));
+    expect(chunks.map((c) => [c.stream, c.data.length])).toEqual([["stderr", 1], ["stdout", big.length], ["stdout", 4]]);
+    expect(chunks[1]!.data.equals(big)).toBe(true);
+    expect(demuxer.buffered).toBe(0);
+    const whole = frame(1, "abc");
+    const [only] = new FrameDemuxer().push(whole);
+    expect(only!.data.buffer).toBe(whole.buffer);
+    // A cut stream leaves bytes behind.
+    const cut = new FrameDemuxer();
+    expect(cut.push(whole.subarray(0, 5))).toEqual([]);
+    expect(cut.buffered).toBe(5);
+  });
+
   it("emits a last line without newline on flush and cuts endless lines", () => {
     const splitter = new LineSplitter(4);
     expect(splitter.push({ stream: "stdout", data: Buffer.from("abcdefghij") })).toEqual([

@@ -10,30 +10,78 @@ export type Chunk = { stream: StdStream; data: Buffer };
 
 const HEADER = 8;
 
-/** Incremental demultiplexer: feed it raw bytes, get complete frames back. */
+/**
+ * Incremental demultiplexer: feed it raw bytes, get complete frames back. A frame that arrives whole
+ * inside one chunk is returned as a view of it (no copy); the bytes of an unfinished frame are kept as
+ * the pieces they came in and joined once, when the frame is complete — a large frame cut across many
+ * reads costs one copy, not one per read.
+ */
 export class FrameDemuxer {
-  private pending: Buffer = Buffer.alloc(0);
+  private pieces: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly header = Buffer.alloc(HEADER);
 
   push(bytes: Buffer): Chunk[] {
-    this.pending = this.pending.length === 0 ? bytes : Buffer.concat([this.pending, bytes]);
-    const out: Chunk[] = [];
-    let offset = 0;
-    while (this.pending.length - offset >= HEADER) {
-      const type = this.pending[offset];
-      const size = this.pending.readUInt32BE(offset + 4);
-      if (this.pending.length - offset - HEADER < size) break;
-      const data = this.pending.subarray(offset + HEADER, offset + HEADER + size);
-      // 0 is stdin (never sent back); treat anything but 2 as stdout.
-      out.push({ stream: type === 2 ? "stderr" : "stdout", data });
-      offset += HEADER + size;
+    if (bytes.length > 0) {
+      this.pieces.push(bytes);
+      this.pendingBytes += bytes.length;
     }
-    this.pending = offset === 0 ? this.pending : Buffer.from(this.pending.subarray(offset));
+    const out: Chunk[] = [];
+    while (this.pendingBytes >= HEADER) {
+      const head = this.peekHeader();
+      const size = head.readUInt32BE(4);
+      if (this.pendingBytes - HEADER < size) break;
+      const type = head[0];
+      this.take(HEADER);
+      // 0 is stdin (never sent back); treat anything but 2 as stdout.
+      out.push({ stream: type === 2 ? "stderr" : "stdout", data: this.take(size) });
+    }
+    return out;
+  }
+
+  /** The next 8 bytes without consuming them. */
+  private peekHeader(): Buffer {
+    const first = this.pieces[0]!;
+    if (first.length >= HEADER) return first;
+    let filled = 0;
+    for (const piece of this.pieces) {
+      filled += piece.copy(this.header, filled, 0, Math.min(piece.length, HEADER - filled));
+      if (filled === HEADER) break;
+    }
+    return this.header;
+  }
+
+  /** Consumes `n` bytes: a view when the first piece holds them, else one joined copy. */
+  private take(n: number): Buffer {
+    this.pendingBytes -= n;
+    const first = this.pieces[0];
+    if (n === 0) return Buffer.alloc(0);
+    if (first!.length >= n) {
+      if (first!.length === n) this.pieces.shift();
+      else this.pieces[0] = first!.subarray(n);
+      return first!.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const piece = this.pieces[0]!;
+      const need = n - filled;
+      if (piece.length <= need) {
+        piece.copy(out, filled);
+        filled += piece.length;
+        this.pieces.shift();
+      } else {
+        piece.copy(out, filled, 0, need);
+        this.pieces[0] = piece.subarray(need);
+        filled += need;
+      }
+    }
     return out;
   }
 
   /** Bytes of an unfinished frame (non-zero at the end means the stream was cut). */
   get buffered(): number {
-    return this.pending.length;
+    return this.pendingBytes;
   }
 }
 

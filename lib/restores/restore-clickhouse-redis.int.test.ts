@@ -3,9 +3,10 @@
  * known data → backup → change → a non-empty target without drop-and-replace is refused with the
  * data untouched → restore with drop-and-replace → the known data is back exactly → the rollback
  * (from the restore's safety backup) brings back the changed data, which proves the safety backup
- * holds it.
+ * holds it; the target killed during the restore step → the failed step is reported and the
+ * rollback brings the pre-restore data back; a corrupted backup is refused in preflight.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,10 +17,13 @@ import { chQuery } from "../backups/engines/clickhouse";
 import { execText } from "../backups/engines/command";
 import { redisCli } from "../backups/engines/redis";
 import type { BackupTarget } from "../backups/engines/types";
+import { resolveBackupDir } from "../backups/backup-paths";
+import { readManifest } from "../backups/manifest";
 import { runBackup } from "../backups/run-backup";
 import { startScratchClickhouse, startScratchRedis, type ScratchServer } from "../backups/testing/scratch-servers";
 import { isAppError } from "../errors/app-error";
 import { runRestore, startRestore } from "./execute-restore";
+import { runPreflight } from "./preflight";
 import { startRollback } from "./rollback-restore";
 import { getRestoreRun } from "./restore-runs";
 
@@ -76,6 +80,33 @@ async function roundTrip(target: BackupTarget, fingerprint: () => Promise<string
   const rollback = await startRollback({ runId: outcome.runId, restoreTarget: { target, dependents: [] }, root, dropAndReplace: true, requestedBy: admin, reason: "undo" });
   expect(await rollback.done).toMatchObject({ status: "succeeded" });
   expect(await fingerprint()).toBe(changed);
+
+  // Failure injection: the target container is killed as the restore step starts → the step is
+  // reported failed → the rollback (which starts the container again) brings back the pre-restore data.
+  const failed = await runRestore({
+    kind: "restore",
+    restoreTarget: { target, dependents: [] },
+    backupId,
+    root,
+    choices: { dropAndReplace: true },
+    requestedBy: admin,
+    onStep: async (key) => {
+      if (key === "restore") await fixture.docker.getContainer(target.containerId).kill();
+    },
+  });
+  expect(failed).toMatchObject({ status: "failed", failedStep: "restore", rollbackOffered: true });
+  const undo = await startRollback({ runId: failed.runId, restoreTarget: { target, dependents: [] }, root, dropAndReplace: true, requestedBy: admin, reason: "failed restore" });
+  expect(await undo.done).toMatchObject({ status: "succeeded" });
+  expect(await fingerprint()).toBe(changed);
+
+  // A corrupted backup is refused in preflight.
+  const manifest = (await readManifest(await resolveBackupDir(backupId, root))).files[0]!;
+  const file = path.join(await resolveBackupDir(backupId, root), manifest.path);
+  const bytes = await readFile(file);
+  bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+  await writeFile(file, bytes);
+  const corrupted = await runPreflight({ backupId, root, restoreTarget: { target, dependents: [] }, choices: { dropAndReplace: true } });
+  expect(corrupted.checks.find((c) => c.key === "checksums")).toMatchObject({ result: "fail", detail: expect.stringMatching(/sha256 does not match the manifest/) });
   return { run, outcome };
 }
 
@@ -98,7 +129,7 @@ describe("ClickHouse restore", () => {
     );
     expect(run.plan!.steps.find((s) => s.key === "prepare")!.commands.map((c) => (c.kind === "exec" ? c.argv.at(-1) : ""))).toEqual(["DROP TABLE IF EXISTS `posthog`.`known`"]);
     expect(run.report!.verification).toMatchObject({ ok: true, checks: [{ what: "posthog.known rows", expected: 3000, actual: 3000, result: "ok" }] });
-  });
+  }, 600_000);
 });
 
 describe("Redis restore", () => {
@@ -121,5 +152,5 @@ describe("Redis restore", () => {
       },
     );
     expect(run.report!.verification).toMatchObject({ ok: true, checks: [{ what: "keys (every database)", expected: 3, actual: 3, result: "ok" }] });
-  });
+  }, 600_000);
 });

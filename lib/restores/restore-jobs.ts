@@ -10,7 +10,7 @@
 import type { PgBoss } from "pg-boss";
 import { log } from "../log/logger";
 import { loadStackConfig } from "../stack/config";
-import { restorableServices } from "./restore-page-data-core";
+import { restorableServices } from "./restorable-services";
 import { runRestoreDrill } from "./restore-drill";
 import { resolveRestoreTarget } from "./restore-target";
 

@@ -11,10 +11,9 @@ import { backupRoot } from "../backups/backup-paths";
 import { keyIdOf, loadBackupKeys } from "../backups/encryption/age-keys";
 import { listBackupsOnDisk } from "../backups/list-backups";
 import { majorVersion } from "./compatibility";
-import { RESTORABLE_ENGINES } from "./preflight";
 import { listRestoreRuns, type RestoreRunRow } from "./restore-runs";
 
-export { restorableServices, type RestorableService } from "./restore-page-data-core";
+export { restorableServices, type RestorableService } from "./restorable-services";
 
 export type RestoreCandidate = {
   backupId: string;

@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { open, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { generateX25519Identity } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { superuserQuery, useMigratedTestDatabase } from "@/test/test-database";
 import { startFixtureStack, type FixtureStack } from "../../e2e/fixtures/docker/fixture-stack";
@@ -133,7 +134,7 @@ describe("Postgres restore", () => {
     const audit = await superuserQuery<{ action: string; outcome: string; step: string | null }>(db.url, "select action, outcome, params->>'step' as step from audit_events where resource_id = $1 order by seq", [outcome.runId]);
     expect(audit.filter((a) => a.action === "restore.step").map((a) => a.step)).toEqual(run.steps.map((s) => s.key));
     expect(audit.at(-1)).toMatchObject({ action: "restore.run.result", outcome: "succeeded" });
-  });
+  }, 300_000);
 
   it("a dump whose database name differs from the target's is flagged loudly and needs an explicit acknowledgement", async () => {
     const flagged = await runPreflight({ backupId, root, restoreTarget: restoreTarget(), choices: { dropAndReplace: true, intoDatabase: "other_db" } });
@@ -146,7 +147,7 @@ describe("Postgres restore", () => {
     const acknowledged = await runPreflight({ backupId, root, restoreTarget: restoreTarget(), choices: { dropAndReplace: true, intoDatabase: "other_db", acceptDatabaseMismatch: true } });
     expect(acknowledged.checks.find((c) => c.key === "database-name")).toMatchObject({ result: "warn", loud: true });
     expect(acknowledged.ok).toBe(true);
-  });
+  }, 240_000);
 
   it("a dry run records the preflight and plan and changes nothing (data and container states compared)", async () => {
     await psqlIn(pg.target, "posthog", "update known set payload = 'dry' where id = 1");
@@ -160,7 +161,7 @@ describe("Postgres restore", () => {
     expect([await containerState(pg.target.containerId), await containerState(app.get("app").id)]).toEqual(states);
     const runs = await superuserQuery<{ n: string }>(db.url, "select count(*) as n from backup_runs where name = 'pre-restore'");
     expect(Number(runs[0]!.n)).toBe(1); // only the first test's safety backup: the dry run took none
-  });
+  }, 240_000);
 
   it("a corrupted backup is refused in preflight, before any change", async () => {
     const other = succeeded(await runBackup({ target: pg.target, requestedBy: { kind: "user", ...admin }, root, name: "to-corrupt" }));
@@ -178,7 +179,7 @@ describe("Postgres restore", () => {
     const refused = await startRestore({ kind: "restore", restoreTarget: restoreTarget(), backupId: other.backupId, root, choices: { dropAndReplace: true }, requestedBy: admin }).catch((e: unknown) => e);
     expect((refused as Error).message).toMatch(/Refused before any change: Checksums and decryption/);
     expect(await fingerprint(pg.target)).toBe(before);
-  });
+  }, 240_000);
 
   it("the target killed mid-restore: the failed step is reported, the dependent stays stopped, and the rollback brings back the pre-restore data", async () => {
     // A backup big enough that pg_restore is still running when the container is killed.
@@ -213,6 +214,26 @@ describe("Postgres restore", () => {
     expect(await fingerprint(pg.target)).toBe(preRestore);
     expect((await getRestoreRun(result.runId))!).toMatchObject({ kind: "rollback", rollbackOf: outcome.runId, backupId: outcome.safetyBackupId, status: "succeeded" });
     expect((await containerState(app.get("app").id)).status).toBe("running");
+  }, 420_000);
+
+  it("an encrypted backup: refused without its key (named), restored with it", async () => {
+    const identity = await generateX25519Identity();
+    process.env.BACKUP_AGE_IDENTITY = identity;
+    try {
+      const enc = succeeded(await runBackup({ target: pg.target, requestedBy: { kind: "user", ...admin }, root, name: "encrypted" }));
+      const data = await fingerprint(pg.target);
+      process.env.BACKUP_AGE_IDENTITY = await generateX25519Identity(); // another key
+      const refused = await runPreflight({ backupId: enc.backupId, root, restoreTarget: restoreTarget(), choices: { dropAndReplace: true } });
+      expect(refused.checks.find((c) => c.key === "encryption-key")).toMatchObject({ result: "fail", detail: expect.stringMatching(new RegExp(`encrypted to ${enc.manifest.encryption!.keyId}, and no configured age identity matches`)) });
+      expect(refused.ok).toBe(false);
+      process.env.BACKUP_AGE_IDENTITY = identity;
+      await psqlIn(pg.target, "posthog", "update known set payload = 'after-encrypted-backup' where id = 2");
+      const outcome = await runRestore({ kind: "restore", restoreTarget: restoreTarget(), backupId: enc.backupId, root, choices: { dropAndReplace: true }, requestedBy: admin });
+      expect(outcome, outcome.error ?? "").toMatchObject({ status: "succeeded" });
+      expect(await fingerprint(pg.target)).toBe(data);
+    } finally {
+      delete process.env.BACKUP_AGE_IDENTITY;
+    }
   }, 300_000);
 
   it("a console restart turns a running restore into `interrupted` with its last completed step", async () => {

@@ -22,13 +22,29 @@ export async function composeContainers(docker: Docker, service: string, project
   return all.map((c) => ({ id: c.Id, name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ""), running: c.State === "running" }));
 }
 
-/** The service of the stack config as a restore target, with its dependents. */
-export async function resolveRestoreTarget(serviceKey: string, config?: StackConfig): Promise<RestoreTarget> {
+/**
+ * The service of the stack config as a restore target, with its dependents. `startIfStopped`
+ * (rollbacks): a service container that is not running — e.g. killed during the failed restore — is
+ * started first, so the rollback can reach it.
+ */
+export async function resolveRestoreTarget(serviceKey: string, config?: StackConfig, options: { startIfStopped?: boolean } = {}): Promise<RestoreTarget> {
   const cfg = config ?? (await loadStackConfig());
   const service = cfg.services[serviceKey];
   if (!service) throw new AppError("NOT_FOUND", `There is no service "${serviceKey}" in the stack config.`);
-  const { target } = await configuredTarget(serviceKey, cfg);
   const registry = new EngineRegistry(engineConfigs(cfg));
+  let target: BackupTarget;
+  try {
+    target = (await configuredTarget(serviceKey, cfg)).target;
+  } catch (error) {
+    if (!options.startIfStopped || !(error instanceof AppError) || error.code !== "CONFLICT" || service.kind === "volume") throw error;
+    const docker = registry.get(service.engine ?? registry.ids()[0]!).streaming;
+    const stopped = await composeContainers(docker, service.service ?? serviceKey, service.project);
+    if (stopped.length === 0) throw error;
+    await docker.getContainer(stopped[0]!.id).start().catch((e: unknown) => {
+      if ((e as { statusCode?: number }).statusCode !== 304) throw e;
+    });
+    target = (await configuredTarget(serviceKey, cfg)).target;
+  }
   const dependents: DependentService[] = [];
   for (const key of service.dependents) {
     const dep = cfg.services[key]!;

@@ -171,4 +171,63 @@ describe("stack config file", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("privacy: an optional block per stack; checks name services of the file; the API key only by variable name", () => {
+    const base = [
+      "services:",
+      "  clickhouse: { kind: clickhouse, connection: { host: 127.0.0.1, user: default, passwordEnv: CH_PW } }",
+      "  web: { kind: app, project: posthog }",
+      "  gateway: { kind: app }",
+    ];
+    const config = parseStackConfig(
+      [
+        ...base,
+        "privacy:",
+        "  stacks:",
+        "    posthog:",
+        "      posthog: { url: 'https://posthog.example.com/ph', apiKeyEnv: POSTHOG_PERSONAL_API_KEY }",
+        "      clickhouse: { service: clickhouse, database: posthog }",
+        "      deployment: [web]",
+        "      forwarders: [gateway]",
+      ].join("\n"),
+      { env: {} },
+    );
+    expect(config.privacy).toEqual({
+      schedule: "45 5 * * *",
+      stacks: {
+        posthog: {
+          posthog: { url: "https://posthog.example.com/ph", apiKeyEnv: "POSTHOG_PERSONAL_API_KEY", projectId: "@current" },
+          clickhouse: { service: "clickhouse", database: "posthog", table: "events" },
+          windowHours: 24,
+          deployment: ["web"],
+          forwarders: ["gateway"],
+        },
+      },
+    });
+    expect(parseStackConfig("version: 1\n", { env: {} }).privacy).toBeUndefined();
+    const problems = problemsOf(
+      [
+        ...base,
+        "privacy:",
+        "  schedule: daily",
+        "  stacks:",
+        "    posthog:",
+        "      posthog: { url: 'https://posthog.example.com', apiKeyEnv: PH_KEY, apiKey: phx_inline_secret }",
+        "      clickhouse: { service: web }",
+        "      deployment: [nope]",
+      ].join("\n"),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^privacy\.schedule: expected a 5-field cron expression/),
+        expect.stringMatching(/^privacy\.stacks\.posthog\.posthog\.apiKey: credentials are never written in the config file/),
+      ]),
+    );
+    expect(problems.join()).not.toContain("phx_inline_secret");
+    // Cross-references once the shapes are right.
+    expect(problemsOf([...base, "privacy:", "  stacks:", "    posthog:", "      clickhouse: { service: web }", "      deployment: [nope]"].join("\n"))).toEqual([
+      expect.stringMatching(/^privacy\.stacks\.posthog\.deployment\[0\]: no service "nope" in services/),
+      expect.stringMatching(/^privacy\.stacks\.posthog\.clickhouse\.service: service "web" must be a clickhouse service with a connection/),
+    ]);
+  });
 });

@@ -160,6 +160,41 @@ const probeSchema = z.discriminatedUnion("type", [
 
 const upper = z.strictObject({ warn: z.coerce.number().min(0).optional(), critical: z.coerce.number().min(0).optional() });
 
+/**
+ * Privacy verification (Phase 6, lib/privacy): per stack, which checks run and what they read. Each
+ * check runs only when its part is configured: `posthog` (the API: anonymize_ips, GeoIP transformations,
+ * recent events through HogQL — the personal API key by environment-variable NAME), `clickhouse`
+ * (recent events read directly from a clickhouse service's events table), `deployment` (services whose
+ * containers run PostHog: SECRET_KEY, SITE_URL, DISABLE_SECURE_SSL_REDIRECT) and `forwarders`
+ * (services that send events to PostHog and need POSTHOG_API_KEY).
+ */
+const CH_IDENTIFIER = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: "expected a ClickHouse identifier (letters, digits, _)" });
+const privacyStackSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  posthog: noInlineSecrets({
+    ...inlineSecretSlots,
+    /** Base URL of the instance (self-hosted or cloud), e.g. https://posthog.example.com. */
+    url: z.url({ message: "expected the PostHog base URL, e.g. https://posthog.example.com" }),
+    /** Environment variable holding a personal API key (scopes: project:read, hog_function:read, query:read). */
+    apiKeyEnv: ENV_NAME,
+    /** Environment (team) id, or @current (the key's current one). */
+    projectId: z.union([z.literal("@current"), z.coerce.number().int().positive()]).default("@current"),
+    timeoutMs: TIMEOUT.optional(),
+  }).optional(),
+  clickhouse: z
+    .strictObject({ service: ID, database: CH_IDENTIFIER.optional(), table: CH_IDENTIFIER.default("events") })
+    .optional(),
+  /** Recent-events window (hours, default 24). */
+  windowHours: z.coerce.number().int().min(1).max(24 * 31).default(24),
+  deployment: z.array(ID).min(1).optional(),
+  forwarders: z.array(ID).min(1).optional(),
+});
+const privacySchema = z.strictObject({
+  /** When the checks run (cron, UTC); default daily 05:45. */
+  schedule: z.string().regex(/^\S+( \S+){4}$/, { message: "expected a 5-field cron expression, e.g. 45 5 * * *" }).default("45 5 * * *"),
+  stacks: z.record(ID, privacyStackSchema).default({}),
+});
+
 export const stackConfigSchema = z
   .strictObject({
     version: z.literal(1, { message: "expected version: 1" }).default(1),
@@ -172,6 +207,7 @@ export const stackConfigSchema = z
     /** Directories whose disk usage the dashboard shows (console data, backups). */
     disk: z.strictObject({ paths: z.array(ABS_OR_REL_PATH).default([]) }).default({ paths: [] }),
     metrics: z.strictObject({ bearerTokenEnv: ENV_NAME.optional() }).default({}),
+    privacy: privacySchema.optional(),
   })
   .superRefine((config, ctx) => {
     const engineIds = new Set<string>();
@@ -218,12 +254,29 @@ export const stackConfigSchema = z
     } catch (error) {
       ctx.addIssue({ code: "custom", path: ["thresholds"], message: (error as Error).message.replace(/^thresholds\./, "") });
     }
+  })
+  .superRefine((config, ctx) => {
+    // Privacy checks name services of `services`; a clickhouse source must be a clickhouse service with a connection.
+    for (const [key, stack] of Object.entries(config.privacy?.stacks ?? {})) {
+      const where = ["privacy", "stacks", key];
+      for (const part of ["deployment", "forwarders"] as const) {
+        stack[part]?.forEach((s, i) => {
+          if (!(s in config.services)) ctx.addIssue({ code: "custom", path: [...where, part, i], message: `no service "${s}" in services` });
+        });
+      }
+      if (stack.clickhouse) {
+        const target = config.services[stack.clickhouse.service];
+        if (!target) ctx.addIssue({ code: "custom", path: [...where, "clickhouse", "service"], message: `no service "${stack.clickhouse.service}" in services` });
+        else if (target.kind !== "clickhouse" || !target.connection) ctx.addIssue({ code: "custom", path: [...where, "clickhouse", "service"], message: `service "${stack.clickhouse.service}" must be a clickhouse service with a connection` });
+      }
+    }
   });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type StackConfigData = z.output<typeof stackConfigSchema>;
 export type ServiceConfig = StackConfigData["services"][string];
 export type ProbeConfig = StackConfigData["probes"][number];
+export type PrivacyStackConfig = NonNullable<StackConfigData["privacy"]>["stacks"][string];
 
 export type StackConfig = StackConfigData & {
   /** Where it was read from; null when there is no config file (defaults). */

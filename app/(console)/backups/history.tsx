@@ -126,7 +126,13 @@ function HistoryRow({ row, manage, now }: { row: BackupHistoryRow; manage: boole
         {row.encrypted ? <span className="text-xs text-slate-600">encrypted</span> : null}
       </div>
       {active ? <ProgressBar row={row} /> : null}
-      {!active ? (
+      {!active && row.status !== "succeeded" ? (
+        <p className="text-sm text-slate-600 tabular-nums">
+          Stopped after {formatMs(row.durationMs)}
+          {row.bytesDone > 0 ? `, ${formatBytes(row.bytesDone)} written (discarded)` : ""}. Nothing of it was kept.
+        </p>
+      ) : null}
+      {row.status === "succeeded" ? (
         <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-[repeat(4,max-content)] sm:gap-x-8">
           <div>
             <dt className="text-xs text-slate-500">Size</dt>

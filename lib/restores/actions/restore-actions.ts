@@ -84,7 +84,7 @@ export const restoreRollbackAction = defineAction({
     if (!run) throw new AppError("NOT_FOUND", "That restore run does not exist.");
     confirmTyped(input.confirmService, run.service);
     requireRecentMfa(ctx.actor);
-    const restoreTarget = await resolveRestoreTarget(run.service);
+    const restoreTarget = await resolveRestoreTarget(run.service, undefined, { startIfStopped: true });
     const started = await startRollback({ runId: run.id, restoreTarget, dropAndReplace: input.dropAndReplace, reason: input.reason!, requestedBy: who(ctx), actor: actorOf(ctx), auditCorrelationId: correlationId });
     return { runId: started.run.id, status: started.run.status };
   },
