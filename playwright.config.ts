@@ -4,6 +4,7 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { backupFixtureEnv } from "./e2e/fixtures/backups/env";
 import { E2E_METRICS_TOKEN } from "./e2e/fixtures/dashboard/metrics-token";
+import { privacyFixtureEnv } from "./e2e/fixtures/privacy/env";
 
 // One production server for the whole e2e run, on a fresh embedded database.
 // Workers re-read this file, so the data dir is fixed once in the environment they inherit.
@@ -12,6 +13,8 @@ const port = Number(process.env.OPSDECK_E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
 // The Postgres e2e/backups.spec.ts backs up (project, port, password) and the console's BACKUP_DIR.
 const backups = backupFixtureEnv(port);
+// The privacy checks' PostHog API stand-in and fixture container (e2e/privacy.spec.ts).
+const privacy = privacyFixtureEnv(port);
 
 export default defineConfig({
   testDir: "e2e",
@@ -53,6 +56,10 @@ export default defineConfig({
       OPSDECK_E2E_BACKUP_PROJECT: backups.project,
       OPSDECK_E2E_BACKUP_PG_PORT: String(backups.port),
       OPSDECK_E2E_BACKUP_PG_PASSWORD: backups.password,
+      // Privacy (e2e/privacy.spec.ts): the stand-in's port and key, the fixture project opsdeck.e2e.yaml names.
+      OPSDECK_E2E_PRIVACY_PROJECT: privacy.project,
+      OPSDECK_E2E_PRIVACY_API_PORT: String(privacy.apiPort),
+      OPSDECK_E2E_POSTHOG_KEY: privacy.apiKey,
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/root",
     },

@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
 import { backupFixtureEnv } from "./fixtures/backups/env";
 import { pgClient, seedShop, startBackupPostgres } from "./fixtures/backups/postgres";
@@ -47,13 +47,19 @@ async function shopQuery<T extends pg.QueryResultRow>(sql: string): Promise<T[]>
   }
 }
 
+/** Opens the Backups page and waits until React has hydrated it (a click before that does nothing, and typed text is reset). */
+async function openBackups(page: Page) {
+  await page.goto("/backups");
+  await expect(page.getByTestId("backups-live")).toHaveAttribute("data-hydrated", "true");
+}
+
 function expectNoPassword(text: string, where: string) {
   expect(text.includes(env.password), `the Postgres password in ${where}`).toBe(false);
 }
 
 test("an operator runs a named backup from the page, watches it run live, and sees it succeed in the history; a dry run shows the commands with the password masked", async ({ page }) => {
   const { email } = await signInAsNewUser(page, "operator");
-  await page.goto("/backups");
+  await openBackups(page);
   await expect(page.getByRole("heading", { level: 1, name: "Backups" })).toBeVisible();
   const card = page.getByTestId("backup-service-db");
   await expect(card).toBeVisible();
@@ -170,7 +176,7 @@ test("an operator runs a named backup from the page, watches it run live, and se
 test("a viewer sees the history but no run, schedule or delete control; calling the run route directly is denied and audited", async ({ page }) => {
   const { email } = await signInAsNewUser(page, "viewer");
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto("/backups");
+  await openBackups(page);
   const card = page.getByTestId("backup-service-db");
   await expect(card.locator('[data-testid="backup-run"][data-status="succeeded"]').first()).toBeVisible();
   await expect(card.getByTestId("run-controls-db")).toHaveCount(0);
@@ -190,7 +196,7 @@ test("a viewer sees the history but no run, schedule or delete control; calling 
 
 test("an admin schedules, verifies and downloads (audited), and previews retention", async ({ page }) => {
   const { email } = await signInAsNewUser(page, "admin");
-  await page.goto("/backups");
+  await openBackups(page);
   const card = page.getByTestId("backup-service-db");
   const schedules = card.getByTestId("schedules-db");
   await schedules.getByLabel("New schedule (cron)").fill("0 3 * * *");
@@ -219,6 +225,7 @@ test("an admin schedules, verifies and downloads (audited), and previews retenti
   expect(downloads.map((r) => r.outcome)).toEqual(["started", "succeeded"]);
 
   await page.reload();
+  await expect(page.getByTestId("backups-live")).toHaveAttribute("data-hydrated", "true");
   await page.screenshot({ path: "e2e/screenshots/backups-admin-1280.png", fullPage: true });
   await card.getByTestId("schedules-db").getByRole("button", { name: /Delete schedule/ }).click();
   await expect(card.getByTestId("schedules-db")).toContainText("No schedule");

@@ -32,12 +32,12 @@ export async function listBackupsOnDisk(filter: { stack?: string; service?: stri
   const out: BackupOnDisk[] = [];
   for (const stack of await dirs(root)) {
     if (!STACK_PATTERN.test(stack) || (filter.stack && stack !== filter.stack)) continue;
-    for (const service of await dirs(path.join(root, stack))) {
+    for (const service of await dirs(path.join(/*turbopackIgnore: true*/ root, stack))) {
       if (!SERVICE_PATTERN.test(service) || (filter.service && service !== filter.service)) continue;
-      for (const folder of await dirs(path.join(root, stack, service))) {
+      for (const folder of await dirs(path.join(/*turbopackIgnore: true*/ root, stack, service))) {
         const m = FOLDER_PATTERN.exec(folder);
         if (!m) continue; // `.partial` and anything foreign
-        const dir = path.join(root, stack, service, folder);
+        const dir = path.join(/*turbopackIgnore: true*/ root, stack, service, folder); // BACKUP_DIR: not part of the build
         let manifest: Manifest | null = null;
         let problem: string | null = null;
         try {

@@ -22,6 +22,7 @@ import { privacyRunAction } from "./actions";
 import { deploymentFindings } from "./checks/deployment-config";
 import type { PrivacyNotification } from "./notify";
 import { runScheduledPrivacyChecks } from "./jobs";
+import { privacyReportAction, signReport } from "./report";
 import { configuredChecks, runPrivacyChecks } from "./runner";
 import { latestResults, recentHistory, resultsBetween } from "./store";
 import { startPosthogStandin, type PosthogStandin } from "./testing/posthog-standin";
@@ -118,7 +119,7 @@ describe("privacy runner", () => {
     expect(configuredChecks(config.privacy!.stacks.posthog!)).toEqual(["anonymize_ips", "geoip_disabled", "recent_events", "deployment_config", "forwarder_api_key"]);
     const notifications: PrivacyNotification[] = [];
     const run = (notify = true) =>
-      runPrivacyChecks({ trigger: "user", requestedByEmail: "op@example.com", config, env: env(), docker: () => engine.docker, notify: async (n) => void notifications.push(n) || notify });
+      runPrivacyChecks({ trigger: "user", requestedByEmail: "op@example.com", config, env: env(), docker: () => engine.docker, notify: async (n) => { notifications.push(n); return notify; } });
 
     const first = await run();
     const byKey = (s: typeof first, stackKey: string) => Object.fromEntries(s.results.filter((r) => r.stack === stackKey).map((r) => [r.checkKey, r]));
@@ -145,7 +146,7 @@ describe("privacy runner", () => {
 
     // The API stops answering to the key: an error that says so (and, from pass, a flip).
     standin.state.apiKey = "phx_rotated_key_0000000000";
-    const fourth = await runPrivacyChecks({ trigger: "schedule", config, env: { OPSDECK_TEST_PH_KEY: "phx_old_key_1111111111" }, docker: () => engine.docker, stacks: ["posthog"], notify: async (n) => void notifications.push(n) || true });
+    const fourth = await runPrivacyChecks({ trigger: "schedule", config, env: { OPSDECK_TEST_PH_KEY: "phx_old_key_1111111111" }, docker: () => engine.docker, stacks: ["posthog"], notify: async (n) => { notifications.push(n); return true; } });
     const geo = fourth.results.find((r) => r.checkKey === "geoip_disabled")!;
     expect(geo).toMatchObject({ status: "error", flipped: true, previousStatus: "pass" });
     expect(geo.summary).toMatch(/PostHog refused the API key in OPSDECK_TEST_PH_KEY \(401/);
@@ -201,5 +202,30 @@ describe("privacy runner", () => {
       expect(everything.includes(secret), `secret ${secret.slice(0, 6)}… in stored results or audit rows`).toBe(false);
     }
     expect(JSON.stringify(received)).not.toContain(GOOD_SECRET);
+  });
+
+  it("the evidence report (admin, auditor): every result of the range, signed with the hash of its own audit row, no secrets", async () => {
+    const auditor: ActionContext = { actor: { userId: "00000000-0000-4000-8000-0000000000b1", email: "aud@example.com", role: "auditor", sessionId: "00000000-0000-4000-8000-0000000000b2", mfaAt: new Date() }, ip: null, userAgent: "vitest", requestId: "report" };
+    const today = new Date().toISOString().slice(0, 10);
+    const result = await executeAction(privacyReportAction, auditor, { from: today, to: today });
+    if (!result.ok) throw new Error(result.error.message);
+    const report = result.data;
+    const stored = await superuserQuery<{ n: number }>(db.url, "select count(*)::int as n from privacy_check_results");
+    expect(report.totals.results).toBe(stored[0]!.n);
+    expect(report.totals.flips).toBeGreaterThanOrEqual(3);
+    expect(report.generatedBy).toBe("aud@example.com");
+    const row = await superuserQuery<{ seq: string; hash: string; action: string; outcome: string; actor_email: string }>(db.url, "select seq::text as seq, hash, action, outcome, actor_email from audit_events where correlation_id = $1 order by seq", [report.auditChain.correlationId]);
+    expect(row[0]).toMatchObject({ seq: report.auditChain.seq, hash: report.auditChain.hash, action: "privacy.report.export", outcome: "started", actor_email: "aud@example.com" });
+    expect(row.map((r) => r.outcome)).toEqual(["started", "succeeded"]);
+    const { signature, ...body } = report;
+    expect(signature.value).toBe(signReport(body));
+    expect(signReport({ ...body, totals: { ...body.totals, fail: body.totals.fail + 1 } })).not.toBe(signature.value);
+    const text = JSON.stringify(report);
+    for (const secret of [GOOD_SECRET, BAD_SECRET, GOOD_FORWARD_KEY, BAD_FORWARD_KEY, standin.state.apiKey, standin.state.apiToken, standin.state.secretApiToken]) expect(text.includes(secret)).toBe(false);
+
+    expect(await executeAction(privacyReportAction, { ...auditor, actor: { ...auditor.actor!, role: "operator" } }, {})).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await executeAction(privacyReportAction, auditor, { from: "2026-11-10", to: "2026-11-01" })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT", message: "The start date is after the end date." } });
+    const empty = await executeAction(privacyReportAction, auditor, { from: "2020-01-01", to: "2020-01-31" });
+    expect(empty).toMatchObject({ ok: true, data: { totals: { results: 0 }, range: { fromInclusive: "2020-01-01T00:00:00.000Z", toExclusive: "2020-02-01T00:00:00.000Z" } } });
   });
 });

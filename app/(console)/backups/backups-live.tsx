@@ -6,7 +6,7 @@
  * starting from the history the server rendered. One card per back-up-able service.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useId, useState, useSyncExternalStore } from "react";
 import { ConnectionLostBanner, LiveIndicator } from "@/components/live-status";
 import { fetchLiveJson, retryLive, useNow } from "@/components/live";
 import { StatusBadge } from "@/components/status-badge";
@@ -26,6 +26,8 @@ const QUERY_KEY = ["v1", "backups"] as const;
 
 type Permissions = { run: boolean; manage: boolean };
 
+const noopSubscribe = () => () => undefined;
+
 export function BackupsLive({
   services,
   initialHistory,
@@ -40,6 +42,12 @@ export function BackupsLive({
   permissions: Permissions;
 }) {
   const queryClient = useQueryClient();
+  // False in the server HTML and while hydrating, true once the controls answer (tests wait for it).
+  const hydrated = useSyncExternalStore(
+    noopSubscribe,
+    () => true,
+    () => false,
+  );
   const history = useQuery({
     queryKey: QUERY_KEY,
     queryFn: ({ signal }) => fetchLiveJson<BackupsHistoryPayload>("/api/v1/backups", signal),
@@ -56,7 +64,7 @@ export function BackupsLive({
   const everyMs = anyActive ? ACTIVE_POLL_MS : IDLE_POLL_MS;
 
   return (
-    <div className="space-y-6" data-testid="backups-live">
+    <div className="space-y-6" data-testid="backups-live" data-hydrated={hydrated}>
       <div className="flex flex-col gap-3">
         <LiveIndicator updatedAt={history.dataUpdatedAt} error={lost} fetching={history.isFetching} everyMs={everyMs} />
         <ConnectionLostBanner error={lost} updatedAt={history.dataUpdatedAt} everyMs={everyMs} onRetry={() => void history.refetch()} />
