@@ -12,6 +12,8 @@ import { isAppError } from "./lib/errors/app-error";
 import { backupRoot } from "./lib/backups/backup-paths";
 import { registerBackupJobs } from "./lib/backups/backup-jobs";
 import { recoverInterruptedRuns } from "./lib/backups/backup-runs";
+import { registerRestoreDrillJobs } from "./lib/restores/restore-jobs";
+import { recoverInterruptedRestoreRuns } from "./lib/restores/restore-runs";
 import { jobs, startJobs, stopJobs } from "./lib/jobs/boss";
 import { log } from "./lib/log/logger";
 import { bootConsole } from "./lib/server/boot";
@@ -44,10 +46,18 @@ async function main() {
     (report) => report.interrupted.length + report.partialFoldersRemoved.length > 0 && log.warn("Backups interrupted by the last stop", report),
     (error: unknown) => log.error("Could not check for interrupted backups", { error }),
   );
+  // Restores: a run whose console died is shown `interrupted` with its last completed step, and the
+  // rollback from its safety backup is offered; nothing resumes on its own.
+  await recoverInterruptedRestoreRuns().then(
+    (report) => report.interrupted.length > 0 && log.warn("Restores interrupted by the last stop", report),
+    (error: unknown) => log.error("Could not check for interrupted restores", { error }),
+  );
   const boss = jobs();
   if (boss) {
     // Without them manual backups still run (in this process); scheduled ones do not.
     await registerBackupJobs(boss, { work }).catch((error: unknown) => log.error("Backup schedules are not running", { error }));
+    // The runbook's monthly "test backup restoration", into throwaway containers.
+    await registerRestoreDrillJobs(boss, { work }).catch((error: unknown) => log.error("Restore drills are not scheduled", { error }));
   }
   const app = next({ dev, dir: process.cwd(), hostname, port });
   await app.prepare();
