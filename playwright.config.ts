@@ -5,6 +5,7 @@ import { defineConfig, devices } from "@playwright/test";
 import { backupFixtureEnv } from "./e2e/fixtures/backups/env";
 import { E2E_METRICS_TOKEN } from "./e2e/fixtures/dashboard/metrics-token";
 import { privacyFixtureEnv } from "./e2e/fixtures/privacy/env";
+import { restoreFixtureEnv } from "./e2e/fixtures/restores/env";
 
 // One production server for the whole e2e run, on a fresh embedded database.
 // Workers re-read this file, so the data dir is fixed once in the environment they inherit.
@@ -15,6 +16,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 const backups = backupFixtureEnv(port);
 // The privacy checks' PostHog API stand-in and fixture container (e2e/privacy.spec.ts).
 const privacy = privacyFixtureEnv(port);
+// The Postgres and app e2e/restores.spec.ts restores into (project, port, password).
+const restores = restoreFixtureEnv(port);
 
 export default defineConfig({
   testDir: "e2e",
@@ -60,6 +63,10 @@ export default defineConfig({
       OPSDECK_E2E_PRIVACY_PROJECT: privacy.project,
       OPSDECK_E2E_PRIVACY_API_PORT: String(privacy.apiPort),
       OPSDECK_E2E_POSTHOG_KEY: privacy.apiKey,
+      // Restores (e2e/restores.spec.ts): the compose project and Postgres opsdeck.e2e.yaml names as restore-db.
+      OPSDECK_E2E_RESTORE_PROJECT: restores.project,
+      OPSDECK_E2E_RESTORE_PG_PORT: String(restores.port),
+      OPSDECK_E2E_RESTORE_PG_PASSWORD: restores.password,
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/root",
     },

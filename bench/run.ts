@@ -6,12 +6,14 @@ import { benchAudit } from "./audit";
 import { benchBackup } from "./backup";
 import { benchColdStart } from "./cold-start";
 import { benchDashboard } from "./dashboard";
+import { benchRestore } from "./restore";
 
 const benches: Record<string, { peer: string; run: () => Promise<string[][]> }> = {
   "cold-start": { peer: "embedded Postgres alone", run: benchColdStart },
   audit: { peer: "plain SQL on the same rows, same run", run: benchAudit },
   dashboard: { peer: "docker stats --no-stream / naive stats() fan-out, same run", run: benchDashboard },
   backup: { peer: "docker exec … pg_dump -Fc > file, same run, rounds interleaved", run: benchBackup },
+  restore: { peer: "docker exec -i … pg_restore (same argv) < file, same run, rounds interleaved", run: benchRestore },
 };
 
 const only = process.argv.slice(2);

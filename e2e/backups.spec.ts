@@ -78,7 +78,8 @@ test("an operator runs a named backup from the page, watches it run live, and se
   await expect(dry).toContainText("PGPASSWORD=••••••");
   expectNoPassword(await page.content(), "the dry run");
   await dry.getByRole("button", { name: "Close" }).click();
-  expect(await e2eQuery("select id from backup_runs")).toEqual([]);
+  // (Other specs back up their own services: every check here is scoped to this project's db.)
+  expect(await e2eQuery("select id from backup_runs where stack = $1", [env.project])).toEqual([]);
 
   // A backup that fails: it waits on the held table, and its database session is killed. The page
   // shows the failure with the error and the command's stderr, live.
@@ -153,7 +154,7 @@ test("an operator runs a named backup from the page, watches it run live, and se
   await expect(done).toContainText(dump.sha256);
   expect(existsSync(path.join(env.backupDir, `${backupId}.partial`))).toBe(false);
 
-  const runs = await e2eQuery<{ outcome: string; actor_email: string }>("select outcome, actor_email from audit_events where action = 'backup.run' order by seq");
+  const runs = await e2eQuery<{ outcome: string; actor_email: string }>("select outcome, actor_email from audit_events where action = 'backup.run' and resource_id = 'db' and actor_email = $1 order by seq", [email]);
   // The action's outcome is that the run was started (queued); how each run ended is backup.run.result.
   expect(runs.map((r) => [r.outcome, r.actor_email])).toEqual([
     ["started", email],
@@ -161,7 +162,7 @@ test("an operator runs a named backup from the page, watches it run live, and se
     ["started", email],
     ["succeeded", email],
   ]);
-  const results = await e2eQuery<{ outcome: string }>("select outcome from audit_events where action = 'backup.run.result' order by seq");
+  const results = await e2eQuery<{ outcome: string }>("select outcome from audit_events where action = 'backup.run.result' and resource_id like $1 order by seq", [`${env.project}/db/%`]);
   expect(results.map((r) => r.outcome)).toEqual(["failed", "succeeded"]);
   expectNoPassword(await page.content(), "the backups page");
   const audit = await e2eQuery<{ row: string }>("select row_to_json(a)::text as row from audit_events a");
@@ -183,12 +184,12 @@ test("a viewer sees the history but no run, schedule or delete control; calling 
   await expect(page.getByRole("button", { name: /^(Run now|Dry run|Add schedule|Delete|Verify|Save policy)/ })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "shop.pgdump" })).toHaveCount(0);
 
-  const before = (await e2eQuery<{ n: number }>("select count(*)::int as n from backup_runs"))[0]!.n;
+  const before = (await e2eQuery<{ n: number }>("select count(*)::int as n from backup_runs where stack = $1", [env.project]))[0]!.n;
   const run = await page.request.post("/api/v1/backups/runs", { data: { service: "db", name: "viewer-attempt" } });
   expect(run.status()).toBe(403);
   const download = await page.request.get(`/api/v1/backups/download?${new URLSearchParams({ id: backupId, file: "shop.pgdump" })}`);
   expect(download.status()).toBe(403);
-  expect((await e2eQuery<{ n: number }>("select count(*)::int as n from backup_runs"))[0]!.n).toBe(before);
+  expect((await e2eQuery<{ n: number }>("select count(*)::int as n from backup_runs where stack = $1", [env.project]))[0]!.n).toBe(before);
   const denied = await e2eQuery<{ action: string }>("select action from audit_events where actor_email = $1 and outcome = 'denied' order by seq", [email]);
   expect(denied.map((r) => r.action)).toEqual(["backup.run", "backup.download"]);
   await page.screenshot({ path: "e2e/screenshots/backups-viewer-390.png", fullPage: true });

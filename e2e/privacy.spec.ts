@@ -73,6 +73,8 @@ test("an operator runs the checks, sees the failures with their evidence, fixes 
   await expect(check(page, "geoip_disabled")).toHaveAttribute("data-status", "pass");
   await expect(check(page, "recent_events")).toHaveAttribute("data-status", "pass");
   expectNoSecrets(await page.content(), "the privacy page after the failing run");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: "e2e/screenshots/privacy-1280.png", fullPage: true });
 
   // Fix: turn "Discard client IP data" on, and recreate the web container with a good environment.
   standin.state.anonymizeIps = true;
@@ -86,7 +88,8 @@ test("an operator runs the checks, sees the failures with their evidence, fixes 
   await expect(timeline.locator("li").first()).toHaveAttribute("data-status", "fail");
   await expect(timeline.locator("li").last()).toHaveAttribute("data-status", "pass");
   expectNoSecrets(await page.content(), "the privacy page after the passing run");
-  await page.screenshot({ path: "e2e/screenshots/privacy-1280.png", fullPage: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: "e2e/screenshots/privacy-pass-1280.png", fullPage: true });
 
   // Both runs are audited, with the operator; no secret is in the audit rows or stored evidence.
   const audit = await e2eQuery<{ outcome: string }>("select outcome from audit_events where action = 'privacy.run' order by seq");

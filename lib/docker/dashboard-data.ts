@@ -8,8 +8,10 @@
  * status says since when it has not been reached; the other engines are unaffected.
  */
 import type { Readable } from "node:stream";
+import { log } from "../log/logger";
 import { EngineRegistry, type EngineStatus } from "./engines";
 import { groupByStack, listContainers, type ContainerView } from "./list-containers";
+import type { RestartStore } from "./restart-store";
 import { HOUR_MS, RestartTracker, consumeJsonLines, type DockerEvent } from "./restarts";
 import { StatsSampler, type SampleStore, type StatsSample } from "./stats-sampler";
 import { DEFAULT_THRESHOLDS, isCrashLoop, levelAbove, worst, type Level, type Thresholds } from "./thresholds";
@@ -47,6 +49,8 @@ export type DockerMonitorOptions = {
   thresholds?: Thresholds;
   /** Where the sampler writes one-minute points (Postgres); none: memory only. */
   store?: SampleStore;
+  /** Where restarts are kept (Postgres) so the last hour's survive a console restart; none: events only. */
+  restartStore?: RestartStore;
   /** Periodic re-listing (default 5 s); Docker events trigger one sooner. */
   refreshMs?: number;
   debounceMs?: number;
@@ -89,7 +93,9 @@ export class DockerMonitor {
         views: [],
         refreshedAt: null,
         sampler: new StatsSampler({ docker: engine.streaming, engineId: id, store: options.store, historyMs: options.statsHistoryMs }),
-        tracker: new RestartTracker(),
+        tracker: new RestartTracker(HOUR_MS, (containerId, at) => {
+          options.restartStore?.record(id, containerId, at).catch(() => undefined); // best effort: the count in memory stands
+        }),
         events: null,
         lastEventNano: 0,
         refreshing: null,
@@ -104,6 +110,7 @@ export class DockerMonitor {
   async start(): Promise<void> {
     await Promise.all(
       [...this.states.values()].map(async (state) => {
+        await this.seedRestarts(state);
         const status = await this.options.registry.check(state.id);
         if (!status.reachable) {
           // Keep trying in the background: the periodic refresh and the event re-subscription retry.
@@ -122,6 +129,19 @@ export class DockerMonitor {
       for (const id of this.states.keys()) void this.refresh(id);
     }, this.options.refreshMs ?? 5_000);
     this.timer.unref();
+  }
+
+  /** The last hour's restarts from the store (a day is kept); a store that fails only loses history. */
+  private async seedRestarts(state: EngineState): Promise<void> {
+    const store = this.options.restartStore;
+    if (!store) return;
+    try {
+      const known = await store.since(state.id, Date.now() - HOUR_MS);
+      for (const [containerId, times] of known) state.tracker.seed(containerId, times);
+      await store.prune(Date.now() - 24 * HOUR_MS);
+    } catch (error) {
+      log.warn("Restarts of the last hour could not be read from the database; only the engine's replayed events count", { engine: state.id, error });
+    }
   }
 
   /** Re-lists one engine (or all) now; concurrent calls share one listing and queue one more. */

@@ -17,6 +17,7 @@ import { engineConfigs, loadStackConfig, probeSpecs, type StackConfig } from "..
 import { DockerMonitor } from "./dashboard-data";
 import { DiskWatcher } from "./disk-watch";
 import { EngineRegistry } from "./engines";
+import { PgRestartStore } from "./restart-store";
 import { PgSampleStore } from "./sample-store";
 
 export type MonitoringInstances = {
@@ -55,6 +56,7 @@ export function startMonitoring(options: StartMonitoringOptions = {}): Promise<M
       registry,
       thresholds: config.resolvedThresholds,
       store: store ?? undefined,
+      restartStore: options.pool ? new PgRestartStore(options.pool) : undefined,
       refreshMs: options.refreshMs,
     });
     // An engine that does not answer is recorded as unreachable and retried in the background.

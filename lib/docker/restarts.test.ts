@@ -19,6 +19,21 @@ describe("restart tracking", () => {
     expect(isCrashLoop(t.restartsInWindow("a", now))).toBe(true);
   });
 
+  it("seeded restarts (from the store) count, a replayed event naming one is not counted twice, and only new ones are reported", () => {
+    const now = Date.now();
+    const heard: Array<[string, number]> = [];
+    const t = new RestartTracker(undefined, (id, at) => heard.push([id, at]));
+    t.seed("a", [now - 50 * 60_000, now - 40 * 60_000, now - 3000]); // two the engine no longer replays, one it does
+    t.observeEvent(ev("a", "die", now - 3100));
+    t.observeEvent(ev("a", "start", now - 3000)); // the replay of the third
+    expect(t.restartsInWindow("a", now)).toBe(3);
+    expect(heard).toEqual([]);
+    t.observeEvent(ev("a", "die", now - 600));
+    t.observeEvent(ev("a", "start", now - 500));
+    expect(t.restartsInWindow("a", now)).toBe(4);
+    expect(heard).toEqual([["a", now - 500]]);
+  });
+
   it("forgets restarts older than the window", () => {
     const t = new RestartTracker(60_000);
     const now = Date.now();

@@ -33,7 +33,27 @@ type Track = {
 export class RestartTracker {
   private readonly tracks = new Map<string, Track>();
 
-  constructor(private readonly windowMs = HOUR_MS) {}
+  /**
+   * `onRestart` hears each restart the tracker learns of (from events or a risen RestartCount),
+   * never one it was seeded with or one it already had; the monitor persists them with it.
+   */
+  constructor(
+    private readonly windowMs = HOUR_MS,
+    private readonly onRestart?: (containerId: string, at: number) => void,
+  ) {}
+
+  /** Restarts known from before (a store): kept, and a replayed event naming one is not counted twice. */
+  seed(id: string, times: number[]): void {
+    const t = this.track(id);
+    for (const at of times) if (!t.restarts.includes(at)) t.restarts.push(at);
+  }
+
+  private add(id: string, t: Track, at: number): boolean {
+    if (t.restarts.includes(at)) return false;
+    t.restarts.push(at);
+    this.onRestart?.(id, at);
+    return true;
+  }
 
   private track(id: string): Track {
     let t = this.tracks.get(id);
@@ -55,7 +75,7 @@ export class RestartTracker {
     else if (action === "start") {
       const t = this.track(id);
       if (t.died) {
-        t.restarts.push(at);
+        this.add(id, t, at);
         t.eventRestartsSinceObservation++;
       }
       t.died = false;
@@ -67,7 +87,7 @@ export class RestartTracker {
     const t = this.track(id);
     if (t.lastRestartCount !== null && restartCount > t.lastRestartCount) {
       const missed = restartCount - t.lastRestartCount - t.eventRestartsSinceObservation;
-      for (let i = 0; i < missed; i++) t.restarts.push(at);
+      for (let i = 0; i < missed; i++) this.add(id, t, at + i); // distinct times: each is its own restart
     }
     t.lastRestartCount = restartCount;
     t.eventRestartsSinceObservation = 0;

@@ -35,12 +35,12 @@ function CheckCard({ stack, check }: { stack: string; check: CheckView }) {
       data-testid={`check-${stack}-${check.key}`}
       data-status={latest?.status ?? "none"}
     >
-      <div className="flex flex-wrap items-start justify-between gap-2">
-        <div className="min-w-0">
+      <div className="flex items-start justify-between gap-3">
+        <div className="min-w-0 flex-1">
           <h3 className="text-sm font-semibold text-slate-900">{check.title}</h3>
           <p className="text-xs text-slate-500">{check.description}</p>
         </div>
-        <div className="flex items-center gap-2">
+        <div className="flex shrink-0 flex-col items-end gap-1">
           {flipped ? (
             <span className="rounded-full bg-red-700 px-2 py-0.5 text-xs font-semibold text-white" data-testid="flipped">
               Flipped from pass
