@@ -170,6 +170,7 @@ export async function benchRestore(): Promise<string[][]> {
     const down: number[] = [];
     const preflightMs: number[] = [];
     const cpu: number[] = [];
+    const stepTimes: Record<string, number[]> = {};
     let peakRss = 0;
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? (["peer", "console"] as const) : (["console", "peer"] as const);
@@ -191,7 +192,8 @@ export async function benchRestore(): Promise<string[][]> {
           preflightMs.push(first && last ? r.ms - (Date.parse(last) - Date.parse(first)) : NaN); // preflight, plan, run row, report
           cpu.push(r.cpuMs);
           peakRss = Math.max(peakRss, r.maxRssMiB);
-          process.stderr.write(` console ${sec(r.ms)} (restore step ${sec(restoreStep.at(-1)!)}, safety ${sec(safety.at(-1)!)}, verify ${sec(verify.at(-1)!)}, down ${sec(down.at(-1)!)}; ${r.verification})`);
+          for (const s of r.steps) (stepTimes[s.key] ??= []).push(stepMs(r.steps, s.key));
+          process.stderr.write(` console ${sec(r.ms)} (${r.steps.map((s) => `${s.key} ${sec(stepMs(r.steps, s.key))}`).join(", ")}; down ${sec(down.at(-1)!)}; ${r.verification})`);
         }
       }
       process.stderr.write("\n");
@@ -214,6 +216,7 @@ export async function benchRestore(): Promise<string[][]> {
         `ratio ${ratio(total)} (median of ${rounds} rounds)`,
       ],
       [name, "dependents down (stop-dependents start → wait-healthy end)", `${sec(median(down))} (runs ${list(down)})`, "-", `${(median(down) / median(peer)).toFixed(2)}× the peer's restore`],
+      [name, "console steps (medians, from restore_runs.steps)", Object.entries(stepTimes).map(([k, xs]) => `${k} ${sec(median(xs))}`).join(", "), "-", "-"],
       ["restore: machine load (uptime: 1/5/15 min)", "start → end", `${uptimeStart} → ${uptimeEnd}`, "-", "2 shared cores"],
     ];
   } finally {

@@ -6,7 +6,8 @@
  *
  * An operator runs the checks and sees the failures with their evidence (anonymize_ips off, a short
  * SECRET_KEY and an http SITE_URL — named, never shown); the fixture is fixed (setting on, container
- * recreated with a good environment); a re-run passes and the timeline shows both runs. An auditor opens
+ * recreated with a good environment); a re-run passes and the timeline shows both runs; switching the
+ * setting off again flips the check from pass, ringed on the page. An auditor opens
  * the evidence report and downloads its JSON, signed with the audit-chain hash of its own export row.
  */
 import { readFileSync } from "node:fs";
@@ -91,9 +92,20 @@ test("an operator runs the checks, sees the failures with their evidence, fixes 
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: "e2e/screenshots/privacy-pass-1280.png", fullPage: true });
 
+  // The setting is switched off again: the check flips from pass, and the page rings it.
+  standin.state.anonymizeIps = false;
+  await page.getByRole("button", { name: "Run now" }).click();
+  await expect(page.getByTestId("run-message-posthog")).toContainText("4 checks ran: 3 passed, 1 failed", { timeout: 60_000 });
+  await expect(check(page, "anonymize_ips")).toHaveAttribute("data-status", "fail");
+  await expect(check(page, "anonymize_ips").getByTestId("flipped")).toHaveText("Flipped from pass");
+  await expect(check(page, "anonymize_ips").getByTestId("timeline").locator('li[data-flipped="true"]')).toHaveCount(1);
+  await expect(check(page, "deployment_config").getByTestId("flipped")).toHaveCount(0);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: "e2e/screenshots/privacy-flip-1280.png", fullPage: true });
+
   // Both runs are audited, with the operator; no secret is in the audit rows or stored evidence.
   const audit = await e2eQuery<{ outcome: string }>("select outcome from audit_events where action = 'privacy.run' order by seq");
-  expect(audit.map((r) => r.outcome)).toEqual(["started", "succeeded", "started", "succeeded"]);
+  expect(audit.map((r) => r.outcome)).toEqual(["started", "succeeded", "started", "succeeded", "started", "succeeded"]);
   const stored = await e2eQuery<{ t: string }>("select concat_ws(' ', summary, evidence::text) as t from privacy_check_results union all select concat_ws(' ', params::text, error) from audit_events");
   expectNoSecrets(stored.map((r) => r.t).join("\n"), "stored results and audit rows");
 });
@@ -108,8 +120,9 @@ test("an auditor opens the evidence report and downloads it as JSON, signed with
   await page.getByRole("link", { name: "Evidence report" }).click();
   await expect(page).toHaveURL(/\/privacy\/report$/);
   const report = page.getByTestId("privacy-report");
-  await expect(report.getByTestId("report-row")).toHaveCount(8);
-  await expect(report.locator('[data-testid="report-row"][data-status="fail"]')).toHaveCount(2);
+  await expect(report.getByTestId("report-row")).toHaveCount(12);
+  await expect(report.locator('[data-testid="report-row"][data-status="fail"]')).toHaveCount(3);
+  await expect(report.getByText("flipped from pass")).toHaveCount(1);
   const hash = (await report.getByTestId("chain-hash").innerText()).trim();
   expect(hash).toMatch(/^[0-9a-f]{64}$/);
   expectNoSecrets(await page.content(), "the evidence report");
@@ -119,7 +132,7 @@ test("an auditor opens the evidence report and downloads it as JSON, signed with
   const text = readFileSync((await download.path())!, "utf8");
   expectNoSecrets(text, "the JSON report");
   const json = JSON.parse(text) as { totals: { results: number; fail: number }; auditChain: { seq: string; hash: string }; signature: { value: string }; generatedBy: string };
-  expect(json).toMatchObject({ totals: { results: 8, fail: 2 }, generatedBy: email });
+  expect(json).toMatchObject({ totals: { results: 12, fail: 3, flips: 1 }, generatedBy: email });
   const row = await e2eQuery<{ hash: string; action: string; actor_email: string }>("select hash, action, actor_email from audit_events where seq = $1", [json.auditChain.seq]);
   expect(row[0]).toEqual({ hash: json.auditChain.hash, action: "privacy.report.export", actor_email: email });
 });

@@ -88,6 +88,7 @@ export function RetentionPreview({ preview }: { preview: RetentionPreviewView | 
   if (!preview) return <p className="text-sm text-slate-600">No preview: the service&rsquo;s compose project is not known yet.</p>;
   if ("error" in preview) return <p className="text-sm text-red-800">Preview unavailable: {preview.error}</p>;
   const folder = (id: string) => id.split("/")[2];
+  if (preview.onDisk === 0) return <p className="text-sm text-slate-600" data-testid={`retention-preview-${preview.service}`}>No backups on disk yet: nothing to keep or delete.</p>;
   return (
     <div className="space-y-2 text-sm" data-testid={`retention-preview-${preview.service}`}>
       <p className="text-slate-700">

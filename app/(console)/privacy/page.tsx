@@ -128,7 +128,7 @@ export default async function PrivacyPage() {
                   }
                   actions={mayRun ? <RunChecksButton stack={stack.key} label="Run now" /> : null}
                 >
-                  <ul className="grid gap-3 lg:grid-cols-2" data-testid={`privacy-stack-${stack.key}`}>
+                  <ul className="grid items-start gap-3 lg:grid-cols-2" data-testid={`privacy-stack-${stack.key}`}>
                     {stack.checks.map((check) => (
                       <CheckCard key={check.key} stack={stack.key} check={check} />
                     ))}

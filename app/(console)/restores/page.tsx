@@ -30,14 +30,12 @@ export default async function RestoresPage() {
       />
       <div className="mt-6 space-y-6">
         {configProblem ? <p role="alert" className="text-sm text-red-800">The stack config cannot be read: {configProblem}</p> : null}
-        <Card title="New restore">
-          <div className="px-5 pb-5">
-            <RestoreWizard services={services} />
-          </div>
+        <Card title="New restore" description="Choose a backup, read the preflight and the plan, then confirm. Nothing changes before you confirm.">
+          <RestoreWizard services={services} />
         </Card>
         {services.length ? (
           <Card title="Restore drills" description="Restore the latest backup into a throwaway container, verify the counts, remove it — production is not touched.">
-            <div className="flex flex-wrap gap-3 px-5 pb-5">
+            <div className="flex flex-wrap gap-3">
               {services.map((s) => (
                 <DrillButton key={s.key} service={s.key} />
               ))}
@@ -46,11 +44,11 @@ export default async function RestoresPage() {
         ) : null}
         <Card title="History">
           {history.length === 0 ? (
-            <p className="px-5 pb-5 text-sm text-slate-600">No restores, rollbacks, drills or dry runs yet.</p>
+            <p className="text-sm text-slate-600">No restores, rollbacks, drills or dry runs yet.</p>
           ) : (
-            <ul className="divide-y divide-slate-200" data-testid="restore-history">
+            <ul className="-my-2 divide-y divide-slate-200" data-testid="restore-history">
               {history.map((r) => (
-                <li key={r.id} className="flex flex-col gap-1 px-5 py-3 sm:flex-row sm:items-center sm:gap-3">
+                <li key={r.id} className="flex flex-col items-start gap-1 py-2.5 sm:flex-row sm:items-center sm:gap-3">
                   <StatusBadge status={STATUS[r.status] ?? "unknown"} label={r.status} className="shrink-0" />
                   <Link href={`/restores/${r.id}`} className="min-w-0 text-sm text-sky-800 underline">
                     {r.kind.replace("_", " ")} of {r.service} from {r.backupId}

@@ -9,7 +9,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
+import { useId, useState, useSyncExternalStore } from "react";
 import { buttonStyles, inputStyles } from "@/components/form-styles";
 import { StatusBadge, type Status } from "@/components/status-badge";
 import { formatBytes } from "@/lib/format/units";
@@ -26,6 +26,9 @@ const STEP_STATUS: Record<RestoreRunView["steps"][number]["status"], { status: S
   skipped: { status: "unknown", label: "Skipped" },
 };
 
+/** Tests wait for this: a click before hydration does nothing. */
+const noSubscribe = () => () => undefined;
+
 export function RunLive({ initial }: { initial: RestoreRunView }) {
   const query = useQuery({
     queryKey: ["restore-run", initial.id],
@@ -38,10 +41,12 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
     refetchInterval: (q) => (q.state.data?.status === "running" ? 1_500 : false),
   });
   const run = query.data;
-  const verification = (run.report?.verification ?? null) as { ok: boolean; summary: string } | null;
+  const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
+  const current = run.currentStep ? run.steps.find((s) => s.key === run.currentStep) : undefined;
+  const percent = Math.round(run.percent ?? 0);
 
   return (
-    <div className="space-y-6" data-testid="restore-run" data-status={run.status}>
+    <div className="space-y-6" data-testid="restore-run" data-status={run.status} data-hydrated={hydrated}>
       <div className="flex flex-wrap items-center gap-3">
         <StatusBadge status={RUN_STATUS[run.status]} label={run.status} size="md" />
         <span className="text-sm text-slate-700">
@@ -52,12 +57,15 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
       </div>
 
       {run.status === "running" ? (
-        <div aria-live="polite">
-          <div className="h-2 w-full overflow-hidden rounded bg-slate-200">
-            <div className="h-2 bg-sky-600 transition-all" style={{ width: `${Math.max(2, run.percent ?? 0)}%` }} />
+        <div className="space-y-1.5" data-testid="restore-progress">
+          <p className="text-sm font-medium text-slate-900" aria-live="polite">
+            Step {Math.max(1, run.steps.findIndex((s) => s.key === run.currentStep) + 1)} of {run.steps.length}: {current?.title ?? "starting…"}
+          </p>
+          <div role="progressbar" aria-label="Data restored" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-2.5 w-full overflow-hidden rounded-full bg-slate-200">
+            <div className="h-full rounded-full bg-sky-600 transition-all" style={{ width: `${Math.max(2, percent)}%` }} />
           </div>
-          <p className="mt-1 text-xs text-slate-600">
-            {formatBytes(run.bytesDone)} of {formatBytes(run.bytesTotal)} restored{run.currentStep ? ` · now: ${run.steps.find((s) => s.key === run.currentStep)?.title ?? run.currentStep}` : ""}
+          <p className="text-xs text-slate-600">
+            {formatBytes(run.bytesDone)} of {formatBytes(run.bytesTotal)} restored ({percent}%) · running for {formatDuration(run.durationMs)} · this page updates by itself
           </p>
         </div>
       ) : null}
@@ -66,11 +74,12 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
         {run.steps.map((s) => (
           <li key={s.key} className="flex flex-col gap-1 px-3 py-2 sm:flex-row sm:items-start sm:gap-3" data-step={s.key} data-step-status={s.status}>
             <StatusBadge status={STEP_STATUS[s.status].status} label={STEP_STATUS[s.status].label} className="shrink-0" />
-            <div className="min-w-0 text-sm">
+            <div className="min-w-0 flex-1 text-sm">
               <span className="font-medium text-slate-900">{s.title}</span>
-              {s.detail ? <span className="block text-xs text-slate-600">{s.detail}</span> : null}
-              {s.error ? <span className="block text-xs font-medium text-red-800">{s.error}</span> : null}
+              {s.detail ? <span className="block text-xs break-words text-slate-600">{s.detail}</span> : null}
+              {s.error ? <span className="block text-xs font-medium break-words text-red-800">{s.error}</span> : null}
             </div>
+            {s.finishedAt ? <span className="shrink-0 text-xs text-slate-600 tabular-nums sm:text-right">{stepTime(s)}</span> : null}
           </li>
         ))}
       </ol>
@@ -86,13 +95,7 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
           </ul>
         </div>
       ) : null}
-      {run.status !== "running" && run.status !== "planned" ? (
-        <dl className="grid gap-2 text-sm sm:grid-cols-3">
-          <div><dt className="text-slate-600">Duration</dt><dd>{run.durationMs !== null ? `${Math.round(run.durationMs / 1000)} s` : "—"}</dd></div>
-          <div><dt className="text-slate-600">Safety backup</dt><dd className="font-mono text-xs">{run.safetyBackupId ?? "none"}</dd></div>
-          <div><dt className="text-slate-600">Verification</dt><dd>{verification ? verification.summary : "—"}</dd></div>
-        </dl>
-      ) : null}
+      {run.status === "succeeded" || run.status === "failed" || run.status === "interrupted" ? <RunReport run={run} /> : null}
 
       {run.rollbackAvailable ? <RollbackForm run={run} /> : null}
 
@@ -104,6 +107,96 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
         </div>
       </details>
     </div>
+  );
+}
+
+/** "42 s", "3 min 5 s", "1 h 2 min". */
+function formatDuration(ms: number | null): string {
+  if (ms === null) return "—";
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+function stepTime(s: RestoreRunView["steps"][number]): string {
+  // A running step shows no clock: the server's and the browser's render must read the same.
+  if (!s.startedAt || !s.finishedAt) return "";
+  return formatDuration(new Date(s.finishedAt).getTime() - new Date(s.startedAt).getTime());
+}
+
+const count = (v: unknown) => (typeof v === "number" ? v.toLocaleString("en-US") : v === null || v === undefined ? "—" : String(v));
+
+type Verification = { ok: boolean; summary: string; checks: Array<{ what: string; expected: number | string | null; actual: number | string | null; result: "ok" | "warn" | "fail"; detail?: string }> };
+type Report = { durationMs?: number; bytesRestored?: number; databases?: Array<{ from: string; into: string }>; dependentsRestarted?: string[]; verification?: Verification | null; notes?: string[] };
+const VERIFY_STATUS: Record<Verification["checks"][number]["result"], { status: Status; label: string }> = { ok: { status: "ok", label: "Match" }, warn: { status: "warn", label: "Note" }, fail: { status: "critical", label: "Mismatch" } };
+
+/** What ran, how long it took, what changed, and the counts compared with the backup's manifest. */
+function RunReport({ run }: { run: RestoreRunView }) {
+  const report = (run.report ?? {}) as Report;
+  const verification = report.verification ?? null;
+  const done = run.steps.filter((s) => s.status === "succeeded").length;
+  const into = report.databases?.map((d) => (d.from === d.into ? d.into : `${d.from} → ${d.into}`)).join(", ");
+  return (
+    <section className="space-y-4 rounded-lg border border-slate-200 p-4" data-testid="restore-report" aria-labelledby={`report-${run.id}`}>
+      <h2 id={`report-${run.id}`} className="text-base font-semibold text-slate-900">Report</h2>
+      <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2 lg:grid-cols-4">
+        <div>
+          <dt className="text-slate-600">Duration</dt>
+          <dd className="font-medium text-slate-900" data-testid="report-duration">{formatDuration(report.durationMs ?? run.durationMs)}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Steps</dt>
+          <dd className="font-medium text-slate-900">{done} of {run.steps.length} done{run.failedStep ? `; failed at ${run.steps.find((s) => s.key === run.failedStep)?.title ?? run.failedStep}` : ""}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Restored</dt>
+          <dd className="font-medium text-slate-900">{formatBytes(report.bytesRestored ?? run.bytesDone)}{into ? ` into ${into}` : ""}{run.dropAndReplace ? " (drop and replace)" : ""}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Dependents</dt>
+          <dd className="font-medium break-words text-slate-900">{report.dependentsRestarted?.length ? `stopped and started again: ${report.dependentsRestarted.join(", ")}` : run.dependentsLeftStopped.length ? "left stopped (see above)" : "none stopped"}</dd>
+        </div>
+        <div className="sm:col-span-2 lg:col-span-4">
+          <dt className="text-slate-600">Safety backup (what {run.service} held before)</dt>
+          <dd className="font-mono text-xs break-all text-slate-900">{run.safetyBackupId ?? "none taken"}</dd>
+        </div>
+      </dl>
+      {verification ? (
+        <div className="space-y-2">
+          <h3 className="text-sm font-semibold text-slate-900">Counts compared with the backup: {verification.summary}</h3>
+          <div className="overflow-x-auto rounded-lg border border-slate-200">
+            <table className="w-full text-left text-sm">
+              <thead className="bg-slate-50 text-xs text-slate-600">
+                <tr>
+                  <th scope="col" className="px-3 py-2 font-medium">What</th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">In the backup</th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">Now</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Result</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {verification.checks.map((c) => (
+                  <tr key={c.what} data-verify={c.what}>
+                    <td className="px-3 py-2 font-mono text-xs break-all text-slate-900">{c.what}{c.detail ? <span className="block font-sans text-slate-600">{c.detail}</span> : null}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{count(c.expected)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{count(c.actual)}</td>
+                    <td className="px-3 py-2"><StatusBadge status={VERIFY_STATUS[c.result].status} label={VERIFY_STATUS[c.result].label} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ) : null}
+      {report.notes?.length ? (
+        <ul className="list-disc pl-5 text-sm text-slate-700">
+          {report.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
   );
 }
 

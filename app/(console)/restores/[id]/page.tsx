@@ -9,6 +9,8 @@ import { RunLive } from "../run-live";
 
 export const metadata: Metadata = { title: "Restore run" };
 
+const KIND_TITLE: Record<string, string> = { restore: "Restore", rollback: "Rollback", drill: "Restore drill", dry_run: "Dry run" };
+
 export default async function RestoreRunPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePermission("restores.run", "/restores/[id]");
   const { id } = await params;
@@ -16,7 +18,7 @@ export default async function RestoreRunPage({ params }: { params: Promise<{ id:
   if (!run) notFound();
   return (
     <>
-      <PageHeader title={`Restore of ${run.service}`} description={<Link href="/restores" className="text-sky-700 underline">All restores</Link>} />
+      <PageHeader title={`${KIND_TITLE[run.kind] ?? "Restore"} of ${run.service}`} description={<Link href="/restores" className="text-sky-700 underline">All restores</Link>} />
       <div className="mt-6">
         <RunLive initial={toRunView(run)} />
       </div>
