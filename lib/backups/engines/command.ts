@@ -28,8 +28,12 @@ export function scrub(text: string, target: Pick<BackupTarget, "password">): str
   return redactCommandOutput(out);
 }
 
-/** Flags whose next argument is a secret (exact names: `--no-auth-warning` is not one). */
-const SECRET_FLAGS = /^--?(password|passwd|pass|secret|token|auth|a)$/i;
+/**
+ * Flags whose next argument is a secret (exact names: `--no-auth-warning` is not one). `-a` is
+ * redis-cli's password flag and is case-sensitive: psql's `-A` (unaligned output) is not a secret.
+ */
+const SECRET_FLAGS = /^--?(password|passwd|pass|secret|token|auth)$/i;
+const isSecretFlag = (arg: string) => arg === "-a" || SECRET_FLAGS.test(arg);
 
 /**
  * argv as shown: the value after a secret flag, `--password=…`, URL credentials and secret-looking
@@ -39,7 +43,7 @@ export function maskArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (SECRET_FLAGS.test(arg) && i + 1 < argv.length) {
+    if (isSecretFlag(arg) && i + 1 < argv.length) {
       out.push(arg, MASK);
       i++;
       continue;

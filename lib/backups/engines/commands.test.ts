@@ -80,6 +80,7 @@ describe("displayed commands", () => {
     const { maskArgv } = await import("./command");
     expect(maskArgv(["redis-cli", "--no-auth-warning", "DBSIZE"])).toEqual(["redis-cli", "--no-auth-warning", "DBSIZE"]);
     expect(maskArgv(["redis-cli", "-a", "pw", "PING"])).toEqual(["redis-cli", "-a", MASK, "PING"]);
+    expect(maskArgv(["psql", "-A", "-t", "-c", "select 1"])).toEqual(["psql", "-A", "-t", "-c", "select 1"]); // -A is unaligned output, not a secret
     expect(maskArgv(["x", "--password", "pw", "--password=pw", "postgres://u:pw@h/db"])).toEqual(["x", "--password", MASK, `--password=${MASK}`, `postgres://u:${MASK}@h/db`]);
   });
 
