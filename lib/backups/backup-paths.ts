@@ -119,7 +119,7 @@ async function realRoot(root: string): Promise<string> {
 export async function resolveBackupDir(id: unknown, root: string = backupRoot()): Promise<string> {
   const parts = parseBackupId(id);
   const rootReal = await realRoot(root);
-  const candidate = path.join(rootReal, parts.stack, parts.service, parts.folder);
+  const candidate = path.join(/*turbopackIgnore: true*/ rootReal, parts.stack, parts.service, parts.folder);
   const st = await lstat(candidate).catch(() => null);
   if (!st) throw new AppError("NOT_FOUND", "That backup does not exist (it may have been deleted).");
   if (st.isSymbolicLink() || !st.isDirectory()) invalid("backup id", id);

@@ -7,8 +7,8 @@
  * The config's `connection` describes how the *console* reaches the server; inside the container the
  * port can differ (a published port), so: with host networking the connection's port is used; else a
  * port binding whose host port is the connection's port gives its container port; else the engine's
- * standard port. A service's optional `backup` block (port, binDir, path, databases) overrides that —
- * it needs adding to the config schema (lib/stack/config.ts) to be accepted in opsdeck.yaml.
+ * standard port. A service's optional `backup` block in opsdeck.yaml (port, host, binDir, path,
+ * databases; validated by lib/stack/config.ts) overrides that.
  */
 import type Docker from "dockerode";
 import { rawEnv } from "../config/env";
@@ -73,7 +73,7 @@ export async function resolveBackupTarget(args: {
   if (!isBackupKind(service.kind)) throw new AppError("INVALID_INPUT", `Service ${args.serviceKey} is an app (kind ${service.kind}); only postgres, clickhouse, redis, mongodb and volume services are backed up.`);
   const kind = service.kind;
   const env = args.env ?? rawEnv();
-  const options = ((service as { backup?: BackupServiceOptions }).backup ?? {}) as BackupServiceOptions;
+  const options: BackupServiceOptions = service.backup ?? {};
   const found = await findContainer(args.docker, args.serviceKey, service);
   const info = await args.docker.getContainer(found.Id).inspect();
   const stack = service.project ?? found.Labels?.[PROJECT_LABEL] ?? "default";

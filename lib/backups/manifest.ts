@@ -4,6 +4,7 @@
  * sha256 and size of every file, compression, encryption key id, databases/tables with row counts,
  * and every command run (secrets masked). Verify and restore trust nothing else in the folder.
  */
+import { AppError } from "../errors/app-error";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
@@ -89,7 +90,17 @@ export type RequestedBy = z.infer<typeof requestedBySchema>;
 /** Reads and validates `<dir>/manifest.json`; throws naming what is wrong. */
 export async function readManifest(dir: string): Promise<Manifest> {
   const text = await readFile(path.join(dir, MANIFEST_FILE), "utf8");
-  const parsed = manifestSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`manifest.json is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AppError("CONFLICT", `The manifest.json of ${path.basename(dir)} is damaged (not JSON), so this backup cannot be trusted; verify or delete it.`, { cause: error });
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new AppError("CONFLICT", `The manifest.json of ${path.basename(dir)} is not valid, so this backup cannot be trusted; verify or delete it.`, {
+      logDetail: `manifest.json is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    });
+  }
   return parsed.data;
 }

@@ -11,6 +11,7 @@ import { StackConfigError } from "../stack/config";
 import { authorizeApi } from "./api-auth";
 import { jsonError, jsonOk, NO_STORE } from "./http";
 import { locateContainer } from "./locate";
+import { backupAttention } from "./backup-attention";
 import { buildContainerPayload, buildContainersPayload, buildHealthPayload } from "./payloads";
 
 /** The running monitor, or an error response saying why there is none (an invalid config file). */
@@ -60,7 +61,7 @@ export async function healthResponse(ctx: ActionContext): Promise<Response> {
   if (denied) return denied;
   const m = await monitoringOrError();
   if (m instanceof Response) return m;
-  return jsonOk(buildHealthPayload(m));
+  return jsonOk(buildHealthPayload(m, new Date(), await backupAttention(m.config)));
 }
 
 /** GET /api/v1/containers/:id */

@@ -28,6 +28,7 @@ import { restartServiceAction } from "../docker/actions/restart-service";
 import { stopContainerAction } from "../docker/actions/stop-container";
 import { startMonitoring, stopMonitoring, type MonitoringInstances } from "../docker/monitor-instance";
 import { containerResponse, containersResponse, healthResponse } from "./api";
+import { invalidateBackupAttention } from "./backup-attention";
 import { logsResponse } from "./logs-response";
 import { checkMetricsToken, metricsResponse } from "./metrics";
 import { containerPageData } from "./page-data";
@@ -227,6 +228,22 @@ describe("GET /api/v1/containers and /api/v1/health", () => {
     await m.disk.measureEngines();
     const again = await json<HealthPayload>(healthResponse(ctx.viewer!));
     expect(again.body.disk.engines[0]!.usage!.volumes.map((v) => v.name)).toContain(`${fixture.project}_postgres_data`);
+  });
+
+  it("a failed last backup of db is in what needs attention, linking to the Backups page", async () => {
+    await superuserQuery(
+      db.url,
+      `insert into backup_runs (id, stack, service, engine, status, trigger, backup_id, created_at, finished_at, error)
+       values (gen_random_uuid(), $1, 'db', 'postgres', 'failed', 'schedule', $2, now(), now(), 'pg_dump: error: connection to server failed')`,
+      [fixture.project, `${fixture.project}/db/20261125T020000000Z`],
+    );
+    invalidateBackupAttention();
+    const { body } = await json<HealthPayload>(healthResponse(ctx.viewer!));
+    expect(body.attention).toEqual(
+      expect.arrayContaining([{ level: "critical", subject: `Backup of db (${fixture.project})`, text: expect.stringContaining("pg_dump: error: connection to server failed"), href: "/backups" }]),
+    );
+    await superuserQuery(db.url, "delete from backup_runs");
+    invalidateBackupAttention();
   });
 
   it("shows a stale /health as stale, with the runbook's advice", async () => {

@@ -14,6 +14,7 @@ import type { Thresholds } from "../docker/thresholds";
 import { log } from "../log/logger";
 import { StackConfigError } from "../stack/config";
 import { confirmationWord } from "../docker/actions/control";
+import { backupAttention } from "./backup-attention";
 import { locateContainer } from "./locate";
 import { buildContainerPayload, buildContainersPayload, buildHealthPayload, type ContainerPayload, type ContainersPayload, type HealthPayload } from "./payloads";
 import { serviceConfigFor } from "./service-config";
@@ -28,7 +29,7 @@ function monitoringProblem(error: unknown): string {
 export async function dashboardData(): Promise<DashboardData> {
   try {
     const m = await ensureMonitoring();
-    return { ok: true, containers: buildContainersPayload(m), health: buildHealthPayload(m) };
+    return { ok: true, containers: buildContainersPayload(m), health: buildHealthPayload(m, new Date(), await backupAttention(m.config)) };
   } catch (error) {
     log.error("Dashboard: monitoring unavailable", { error });
     return { ok: false, error: monitoringProblem(error) };

@@ -30,7 +30,7 @@ export type ProbeView = NamedProbeResult & {
   advice: string | null;
 };
 
-export type AttentionItem = { level: Exclude<Level, "ok">; subject: string; text: string; containerId?: string };
+export type AttentionItem = { level: Exclude<Level, "ok">; subject: string; text: string; containerId?: string; href?: string };
 
 export type HealthPayload = {
   /** Worst of containers, engines, probes and disks. */
@@ -108,7 +108,8 @@ function probeAdvice(result: NamedProbeResult): string | null {
 
 const PROBE_LEVEL: Record<NamedProbeResult["status"], Level> = { ok: "ok", warn: "warn", critical: "critical", stale: "warn", unknown: "warn" };
 
-export function buildHealthPayload(m: MonitoringInstances, now: Date = new Date()): HealthPayload {
+/** `extra`: attention items from outside the monitor's memory (the backups' state, read async by the caller). */
+export function buildHealthPayload(m: MonitoringInstances, now: Date = new Date(), extra: AttentionItem[] = []): HealthPayload {
   const snapshot = m.monitor.snapshot(now);
   const { results, lastRunAt } = m.probes.results();
   const outdatedAfter = m.probeIntervalMs * 3 + 10_000;
@@ -150,6 +151,7 @@ export function buildHealthPayload(m: MonitoringInstances, now: Date = new Date(
     if (p.error) attention.push({ level: "warn", subject: `${p.label} (${p.path})`, text: p.error });
   }
   for (const p of m.probeProblems) attention.push({ level: "warn", subject: `Probe ${p.name}`, text: `not run: ${p.problem}` });
+  attention.push(...extra);
   attention.sort((a, b) => (a.level === b.level ? 0 : a.level === "critical" ? -1 : 1));
 
   return {

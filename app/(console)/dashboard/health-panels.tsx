@@ -56,7 +56,7 @@ export function AttentionList({ health }: { health: HealthPayload }) {
   if (health.attention.length === 0) {
     return (
       <p className="flex items-center gap-2 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900" data-testid="all-good">
-        <StatusBadge status="ok" label="All good" /> Every container, probe, engine and disk is within its limits.
+        <StatusBadge status="ok" label="All good" /> Every container, probe, engine, disk and backup is within its limits.
       </p>
     );
   }
@@ -73,6 +73,10 @@ export function AttentionList({ health }: { health: HealthPayload }) {
             <p className="min-w-0 text-slate-800">
               {item.containerId ? (
                 <Link href={`/containers/${item.containerId}`} className="font-medium text-sky-800 hover:underline">
+                  {item.subject}
+                </Link>
+              ) : item.href ? (
+                <Link href={item.href} className="font-medium text-sky-800 hover:underline">
                   {item.subject}
                 </Link>
               ) : (
