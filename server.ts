@@ -12,6 +12,7 @@ import { isAppError } from "./lib/errors/app-error";
 import { backupRoot } from "./lib/backups/backup-paths";
 import { registerBackupJobs } from "./lib/backups/backup-jobs";
 import { recoverInterruptedRuns } from "./lib/backups/backup-runs";
+import { registerPrivacyJobs } from "./lib/privacy/jobs";
 import { registerRestoreDrillJobs } from "./lib/restores/restore-jobs";
 import { recoverInterruptedRestoreRuns } from "./lib/restores/restore-runs";
 import { jobs, startJobs, stopJobs } from "./lib/jobs/boss";
@@ -58,6 +59,8 @@ async function main() {
     await registerBackupJobs(boss, { work }).catch((error: unknown) => log.error("Backup schedules are not running", { error }));
     // The runbook's monthly "test backup restoration", into throwaway containers.
     await registerRestoreDrillJobs(boss, { work }).catch((error: unknown) => log.error("Restore drills are not scheduled", { error }));
+    // The privacy checks, daily by default (privacy.schedule in opsdeck.yaml); a missed day runs once.
+    await registerPrivacyJobs(boss, { work }).catch((error: unknown) => log.error("Privacy checks are not scheduled", { error }));
   }
   const app = next({ dev, dir: process.cwd(), hostname, port });
   await app.prepare();
