@@ -203,17 +203,20 @@ export async function benchRestore(): Promise<string[][]> {
     const uptimeEnd = uptime();
     process.stderr.write(`  load average at end: ${uptimeEnd}\n`);
 
-    const ratio = (xs: number[]) => median(xs.map((t, i) => t / peer[i]!)).toFixed(2);
+    const ratio = (xs: number[]) => {
+      const per = xs.map((t, i) => t / peer[i]!);
+      return `${median(per).toFixed(2)} (rounds ${per.map((r) => r.toFixed(2)).join("/")})`;
+    };
     const name = `restore: Postgres ${gib(dbBytes)} (pgbench -s ${scale}), dump ${mib(dumpBytes)}`;
     const peerCell = `${sec(median(peer))} (runs ${list(peer)})`;
     return [
-      [name, "console restore step alone (pg_restore --clean --if-exists, dump streamed through the Engine API)", `${sec(median(restoreStep))} (runs ${list(restoreStep)})`, peerCell, `ratio ${ratio(restoreStep)} (median of ${rounds} rounds; target ≤ 1.15)`],
+      [name, "console restore step alone (pg_restore --clean --if-exists, dump streamed through the Engine API)", `${sec(median(restoreStep))} (runs ${list(restoreStep)})`, peerCell, `ratio ${ratio(restoreStep)}, median of ${rounds}; target ≤ 1.15`],
       [
         name,
         "console total (preflight → safety backup → stop app → restore → verify → start app → healthy)",
         `${sec(median(total))} (runs ${list(total)}); safety backup ${sec(median(safety))}, verify ${sec(median(verify))}, preflight+claim ${sec(median(preflightMs))}; peak RSS ${peakRss.toFixed(0)} MiB; CPU ${sec(median(cpu))}`,
         peerCell,
-        `ratio ${ratio(total)} (median of ${rounds} rounds)`,
+        `ratio ${ratio(total)}, median of ${rounds}`,
       ],
       [name, "dependents down (stop-dependents start → wait-healthy end)", `${sec(median(down))} (runs ${list(down)})`, "-", `${(median(down) / median(peer)).toFixed(2)}× the peer's restore`],
       [name, "console steps (medians, from restore_runs.steps)", Object.entries(stepTimes).map(([k, xs]) => `${k} ${sec(median(xs))}`).join(", "), "-", "-"],

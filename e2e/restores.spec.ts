@@ -58,6 +58,12 @@ function serverActionId(exportedName: string): string {
   return found[0];
 }
 
+/** A full-page screenshot from the top (the header and sidebar are sticky: a scrolled page would draw them mid-page). */
+async function shot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+}
+
 /** Opens the Restores page and waits until React has hydrated the wizard. */
 async function openRestores(page: Page) {
   await page.goto("/restores");
@@ -103,7 +109,7 @@ test("an admin restores Postgres with the wizard: preflight, plan, dry run, type
   await expect(candidate).toBeVisible({ timeout: 30_000 });
   await expect(candidate).toContainText("pre-upgrade-e2e");
   await candidate.getByRole("radio").check();
-  await page.screenshot({ path: "e2e/screenshots/restores-choose-1280.png", fullPage: true });
+  await shot(page, "restores-choose-1280");
 
   // 2. Preflight without "drop and replace": the target holds data, so it cannot go ahead.
   await wizard.getByRole("button", { name: "Run the preflight" }).click();
@@ -135,7 +141,7 @@ test("an admin restores Postgres with the wizard: preflight, plan, dry run, type
   await expect(plan).toContainText("--if-exists");
   await expect(plan).toContainText("PGPASSWORD=••••••");
   expectNoPassword(await page.content(), "the preflight and plan");
-  await page.screenshot({ path: "e2e/screenshots/restores-preflight-1280.png", fullPage: true });
+  await shot(page, "restores-preflight-1280");
 
   // The dry run is recorded (with its plan) and changes nothing: same data, same app container.
   const appBefore = await appState();
@@ -170,7 +176,7 @@ test("an admin restores Postgres with the wizard: preflight, plan, dry run, type
   await expect(code).toBeVisible({ timeout: 30_000 });
   await expect(confirm.getByTestId("mfa-step-up")).toContainText("5 minutes");
   expect(await e2eQuery("select id from restore_runs where kind = 'restore' and requested_by_email = $1", [email])).toEqual([]);
-  await page.screenshot({ path: "e2e/screenshots/restores-confirm-mfa-1280.png", fullPage: true });
+  await shot(page, "restores-confirm-mfa-1280");
 
   // Hold the app unhealthy after its restart, so the run stays in its last step while we watch.
   await execIn(stack.get("app").container, ["touch", APP_HOLD_FILE]);
@@ -188,7 +194,7 @@ test("an admin restores Postgres with the wizard: preflight, plan, dry run, type
   await expect(run.locator('[data-step="restore"]')).toHaveAttribute("data-step-status", "succeeded");
   await expect(run.locator('[data-step="verify"]')).toHaveAttribute("data-step-status", "succeeded");
   await expect(run.locator('[data-step="safety-backup"]')).toContainText("pre-restore");
-  await page.screenshot({ path: "e2e/screenshots/restores-running-1280.png", fullPage: true });
+  await shot(page, "restores-running-1280");
 
   // It survives a reload: still running, same steps, read back from the stored run.
   await page.reload();
@@ -217,12 +223,12 @@ test("an admin restores Postgres with the wizard: preflight, plan, dry run, type
   for (const step of ["safety-backup", "stop-dependents", "prepare", "restore", "verify", "start-dependents", "wait-healthy"]) {
     await expect(run.locator(`[data-step="${step}"]`)).toHaveAttribute("data-step-status", "succeeded");
   }
-  await expect(run.getByTestId("rollback-form")).toBeVisible(); // one click back to the safety backup
+  await expect(run.getByTestId("rollback-offer")).toContainText("roll back to the safety backup"); // one click back to the safety backup
   expectNoPassword(await page.content(), "the run page");
-  await page.screenshot({ path: "e2e/screenshots/restores-report-1280.png", fullPage: true });
+  await shot(page, "restores-report-1280");
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(report).toBeVisible();
-  await page.screenshot({ path: "e2e/screenshots/restores-report-390.png", fullPage: true });
+  await shot(page, "restores-report-390");
 
   // The data really came back, and the app runs again.
   expect(await fingerprint()).toBe(known);
@@ -245,10 +251,12 @@ test("an admin restores Postgres with the wizard: preflight, plan, dry run, type
   const rows = await e2eQuery<{ row: string }>("select row_to_json(a)::text as row from audit_events a where actor_email = $1", [email]);
   for (const r of rows) expectNoPassword(r.row, "the audit log");
 
-  // In the history, with a link to the report.
-  await page.setViewportSize({ width: 1280, height: 800 });
+  // In the history, with a link to the report; the wizard on a phone.
   await openRestores(page);
   await expect(page.getByTestId("restore-history").locator(`a[href="/restores/${runId}"]`)).toBeVisible();
+  await page.getByTestId("restore-wizard").getByLabel("Service to restore into").selectOption(SERVICE);
+  await expect(page.getByTestId("restore-wizard").locator(`[data-backup-id="${backupId}"]`)).toBeVisible({ timeout: 30_000 });
+  await shot(page, "restores-390");
 });
 
 test("an operator has no Restores entry, gets the forbidden page, and a direct call of the restore action is denied and audited", async ({ page, baseURL }) => {

@@ -6,6 +6,7 @@ import { StatusBadge, type Status } from "@/components/status-badge";
 import { requirePermission } from "@/lib/auth/require-permission";
 import { restorableServices, restoreHistory, type RestorableService } from "@/lib/restores/restore-page-data";
 import { DrillButton } from "./drill-button";
+import { RunningBadge } from "./plan-view";
 import { RestoreWizard } from "./restore-wizard";
 
 export const metadata: Metadata = { title: "Restores" };
@@ -49,8 +50,8 @@ export default async function RestoresPage() {
             <ul className="-my-2 divide-y divide-slate-200" data-testid="restore-history">
               {history.map((r) => (
                 <li key={r.id} className="flex flex-col items-start gap-1 py-2.5 sm:flex-row sm:items-center sm:gap-3">
-                  <StatusBadge status={STATUS[r.status] ?? "unknown"} label={r.status} className="shrink-0" />
-                  <Link href={`/restores/${r.id}`} className="min-w-0 text-sm text-sky-800 underline">
+                  {r.status === "running" ? <RunningBadge label="running" /> : <StatusBadge status={STATUS[r.status] ?? "unknown"} label={r.status} className="shrink-0" />}
+                  <Link href={`/restores/${r.id}`} className="min-w-0 text-sm break-all text-sky-800 underline">
                     {r.kind.replace("_", " ")} of {r.service} from {r.backupId}
                   </Link>
                   <span className="text-xs text-slate-600 sm:ml-auto">

@@ -32,9 +32,9 @@ export function ChecksList({ checks }: { checks: PreflightCheck[] }) {
       ))}
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200">
         {checks.map((c) => (
-          <li key={c.key} className="flex flex-col gap-1 px-3 py-2 sm:flex-row sm:items-start sm:gap-3" data-check={c.key} data-result={c.result}>
+          <li key={c.key} className="flex flex-col items-start gap-1 px-3 py-2 sm:flex-row sm:gap-3" data-check={c.key} data-result={c.result}>
             <StatusBadge status={CHECK_STATUS[c.result].status} label={CHECK_STATUS[c.result].label} className="shrink-0" />
-            <div className="min-w-0 text-sm">
+            <div className="min-w-0 text-sm break-words">
               <span className="font-medium text-slate-900">{c.title}</span>
               <span className="text-slate-700"> — {c.detail}</span>
             </div>
@@ -54,7 +54,14 @@ export function PlanSteps({ plan }: { plan: RestorePlan }) {
             <span className="font-medium text-slate-900">{s.title}</span>
             {s.detail ? <span className="text-slate-600"> — {s.detail}</span> : null}
             {s.commands.length ? (
-              <pre className="mt-1 overflow-x-auto rounded bg-slate-900 p-2 text-xs text-slate-100">{s.commands.map(commandText).join("\n")}</pre>
+              <div className="mt-1 space-y-1 rounded bg-slate-900 p-2">
+                {s.commands.map((c, i) => (
+                  <pre key={i} className="font-mono text-xs leading-5 break-all whitespace-pre-wrap text-slate-100">
+                    <span aria-hidden="true" className="text-slate-500 select-none">$ </span>
+                    {commandText(c)}
+                  </pre>
+                ))}
+              </div>
             ) : null}
           </li>
         ))}
@@ -67,5 +74,15 @@ export function PlanSteps({ plan }: { plan: RestorePlan }) {
         </ul>
       ) : null}
     </div>
+  );
+}
+
+/** In progress: not a warning. A spinning ring (still when the user asks for reduced motion) and the word. */
+export function RunningBadge({ label, size = "sm" }: { label: string; size?: "sm" | "md" }) {
+  return (
+    <span className={`inline-flex shrink-0 items-center rounded-full bg-sky-50 font-medium whitespace-nowrap text-sky-900 ring-1 ring-sky-600/30 ring-inset ${size === "md" ? "gap-1.5 px-2.5 py-1 text-sm" : "gap-1 px-2 py-0.5 text-xs"}`} data-status="running">
+      <span aria-hidden="true" className={`${size === "md" ? "size-3.5" : "size-3"} rounded-full border-2 border-sky-600 border-t-transparent motion-safe:animate-spin`} />
+      {label}
+    </span>
   );
 }

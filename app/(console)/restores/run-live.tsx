@@ -15,7 +15,7 @@ import { StatusBadge, type Status } from "@/components/status-badge";
 import { formatBytes } from "@/lib/format/units";
 import type { RestoreRunView } from "@/lib/restores/restore-page-data";
 import { readRun, startRollback, stepUpMfa } from "./actions";
-import { ChecksList, PlanSteps } from "./plan-view";
+import { ChecksList, PlanSteps, RunningBadge } from "./plan-view";
 
 const RUN_STATUS: Record<RestoreRunView["status"], Status> = { planned: "unknown", running: "warn", succeeded: "ok", failed: "critical", refused: "critical", interrupted: "critical" };
 const STEP_STATUS: Record<RestoreRunView["steps"][number]["status"], { status: Status; label: string }> = {
@@ -28,6 +28,9 @@ const STEP_STATUS: Record<RestoreRunView["steps"][number]["status"], { status: S
 
 /** Tests wait for this: a click before hydration does nothing. */
 const noSubscribe = () => () => undefined;
+
+const RUN_LABEL: Record<RestoreRunView["status"], string> = { planned: "Planned (dry run)", running: "Running", succeeded: "Succeeded", failed: "Failed", refused: "Refused", interrupted: "Interrupted" };
+const KIND_LABEL: Record<RestoreRunView["kind"], string> = { restore: "Restore", rollback: "Rollback", drill: "Restore drill", dry_run: "Dry run" };
 
 export function RunLive({ initial }: { initial: RestoreRunView }) {
   const query = useQuery({
@@ -48,9 +51,9 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
   return (
     <div className="space-y-6" data-testid="restore-run" data-status={run.status} data-hydrated={hydrated}>
       <div className="flex flex-wrap items-center gap-3">
-        <StatusBadge status={RUN_STATUS[run.status]} label={run.status} size="md" />
-        <span className="text-sm text-slate-700">
-          {run.kind} of <span className="font-medium">{run.service}</span> from <span className="font-mono text-xs">{run.backupId}</span>
+        {run.status === "running" ? <RunningBadge label="Running" size="md" /> : <StatusBadge status={RUN_STATUS[run.status]} label={RUN_LABEL[run.status]} size="md" />}
+        <span className="min-w-0 text-sm break-words text-slate-700">
+          {KIND_LABEL[run.kind]} of <span className="font-medium">{run.service}</span> from <span className="font-mono text-xs break-all">{run.backupId}</span>
           {run.requestedBy ? ` · by ${run.requestedBy}` : ""}
           {run.reason ? ` · “${run.reason}”` : ""}
         </span>
@@ -72,8 +75,8 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
 
       <ol className="divide-y divide-slate-200 rounded-lg border border-slate-200" data-testid="restore-steps">
         {run.steps.map((s) => (
-          <li key={s.key} className="flex flex-col gap-1 px-3 py-2 sm:flex-row sm:items-start sm:gap-3" data-step={s.key} data-step-status={s.status}>
-            <StatusBadge status={STEP_STATUS[s.status].status} label={STEP_STATUS[s.status].label} className="shrink-0" />
+          <li key={s.key} className="flex flex-col items-start gap-1 px-3 py-2 sm:flex-row sm:gap-3" data-step={s.key} data-step-status={s.status}>
+            {s.status === "running" ? <RunningBadge label="Running" /> : <StatusBadge status={STEP_STATUS[s.status].status} label={STEP_STATUS[s.status].label} className="shrink-0" />}
             <div className="min-w-0 flex-1 text-sm">
               <span className="font-medium text-slate-900">{s.title}</span>
               {s.detail ? <span className="block text-xs break-words text-slate-600">{s.detail}</span> : null}
@@ -97,7 +100,20 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
       ) : null}
       {run.status === "succeeded" || run.status === "failed" || run.status === "interrupted" ? <RunReport run={run} /> : null}
 
-      {run.rollbackAvailable ? <RollbackForm run={run} /> : null}
+      {run.rollbackAvailable ? (
+        run.status === "succeeded" ? (
+          <details className="rounded-lg border border-slate-200 p-4" data-testid="rollback-offer">
+            <summary className="cursor-pointer text-sm font-medium text-slate-900">Undo this {KIND_LABEL[run.kind].toLowerCase()}: roll back to the safety backup</summary>
+            <div className="mt-3">
+              <RollbackForm run={run} />
+            </div>
+          </details>
+        ) : (
+          <div data-testid="rollback-offer">
+            <RollbackForm run={run} />
+          </div>
+        )
+      ) : null}
 
       <details>
         <summary className="cursor-pointer text-sm font-medium text-slate-900">Preflight and plan</summary>
@@ -165,7 +181,19 @@ function RunReport({ run }: { run: RestoreRunView }) {
       {verification ? (
         <div className="space-y-2">
           <h3 className="text-sm font-semibold text-slate-900">Counts compared with the backup: {verification.summary}</h3>
-          <div className="overflow-x-auto rounded-lg border border-slate-200">
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 sm:hidden">
+            {verification.checks.map((c) => (
+              <li key={c.what} className="space-y-1 px-3 py-2 text-sm">
+                <div className="flex items-start justify-between gap-2">
+                  <span className="min-w-0 font-mono text-xs break-words text-slate-900">{c.what}</span>
+                  <StatusBadge status={VERIFY_STATUS[c.result].status} label={VERIFY_STATUS[c.result].label} className="shrink-0" />
+                </div>
+                <p className="text-xs text-slate-700 tabular-nums">in the backup {count(c.expected)} · now {count(c.actual)}</p>
+                {c.detail ? <p className="text-xs text-slate-600">{c.detail}</p> : null}
+              </li>
+            ))}
+          </ul>
+          <div className="hidden overflow-x-auto rounded-lg border border-slate-200 sm:block">
             <table className="w-full text-left text-sm">
               <thead className="bg-slate-50 text-xs text-slate-600">
                 <tr>
@@ -178,7 +206,7 @@ function RunReport({ run }: { run: RestoreRunView }) {
               <tbody className="divide-y divide-slate-200">
                 {verification.checks.map((c) => (
                   <tr key={c.what} data-verify={c.what}>
-                    <td className="px-3 py-2 font-mono text-xs break-all text-slate-900">{c.what}{c.detail ? <span className="block font-sans text-slate-600">{c.detail}</span> : null}</td>
+                    <td className="px-3 py-2 font-mono text-xs text-slate-900">{c.what}{c.detail ? <span className="block font-sans text-slate-600">{c.detail}</span> : null}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{count(c.expected)}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{count(c.actual)}</td>
                     <td className="px-3 py-2"><StatusBadge status={VERIFY_STATUS[c.result].status} label={VERIFY_STATUS[c.result].label} /></td>
