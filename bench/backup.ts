@@ -20,6 +20,7 @@
  *
  * `npm run bench -- backup`; quick: `BACKUP_BENCH_SCALE=9 BACKUP_BENCH_ROUNDS=1 npm run bench -- backup`.
  */
+import { pgbenchInit } from "./pg-dataset";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync } from "node:fs";
@@ -73,19 +74,6 @@ async function plainDump(target: BackupTarget, file: string): Promise<{ ms: numb
   return { ms: performance.now() - started, bytes: (await stat(file)).size };
 }
 
-async function pgbenchInit(target: BackupTarget, scale: number): Promise<void> {
-  // Server-side data generation (G): the same tables and rows as the default client-side `g`, faster.
-  await execText(
-    target,
-    {
-      kind: "exec",
-      argv: [`${target.binDir}/pgbench`, "-h", "127.0.0.1", "-p", String(target.port), "-U", target.user!, "-i", "-q", "-I", "dtGvp", "-s", String(scale), "posthog"],
-      env: { PGPASSWORD: target.password! },
-      secretEnv: ["PGPASSWORD"],
-    },
-    { timeoutMs: 1_800_000 },
-  );
-}
 
 type Case = "peer" | "console" | "encrypted";
 const ROTATIONS: Case[][] = [
