@@ -33,7 +33,6 @@ import { publishRuntimeEnv, rawEnv } from "../lib/config/env";
 import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { migrate } from "../lib/db/migrate";
 import { setLogLevel } from "../lib/log/logger";
-import { execText } from "../lib/backups/engines/command";
 import type { BackupTarget } from "../lib/backups/engines/types";
 import { psqlIn, startScratchPostgres } from "../lib/backups/testing/scratch-servers";
 

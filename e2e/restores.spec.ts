@@ -15,7 +15,7 @@
  * action is denied and audited.
  */
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect as baseExpect, test, type Page } from "@playwright/test";
 import { ensureDockerEngine } from "./fixtures/docker/ensure-engine";
 import type { FixtureStack } from "./fixtures/docker/fixture-stack";
 import { restoreFixtureEnv } from "./fixtures/restores/env";
@@ -23,10 +23,14 @@ import { APP_HOLD_FILE, DAMAGE_SQL, FINGERPRINT_SQL, SEED_SQL, execIn, psqlExec,
 import { e2eQuery, freshTotp, signInAsNewUser } from "./helpers/identity";
 
 test.describe.configure({ mode: "serial", timeout: 300_000 });
+// The machine running this is loaded (2 cores, other suites): every assertion waits up to 20 s.
+const expect = baseExpect.configure({ timeout: 20_000 });
 
 const env = restoreFixtureEnv(Number(process.env.OPSDECK_E2E_PORT ?? 3210));
 const SERVICE = "restore-db";
 let stack: FixtureStack;
+/** Set by the wizard test: the restore run, and the data before it (what its safety backup holds). */
+let restored: { runId: string; damaged: string; known: string } | null = null;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
@@ -161,7 +165,15 @@ test("an admin restores Postgres with the wizard: preflight, plan, dry run, type
     ["restore.dry_run.result", "succeeded"],
     ["restore.dry_run", "succeeded"],
   ]);
-  await expect(page.getByTestId("restore-history").getByRole("link", { name: /dry run of restore-db/ })).toBeVisible();
+  await expect(page.getByTestId("restore-history").getByRole("link", { name: "Dry run of restore-db" })).toBeVisible();
+  // Its page: the checks and the plan as recorded, and what a dry run is.
+  const dryPage = await page.context().newPage();
+  await dryPage.goto(`/restores/${dry[0]!.id}`);
+  await expect(dryPage.getByRole("heading", { level: 1, name: "Dry run of restore-db" })).toBeVisible();
+  await expect(dryPage.getByTestId("dry-run-note")).toContainText("nothing was changed");
+  await expect(dryPage.getByTestId("restore-plan")).toContainText("pg_restore");
+  await shot(dryPage, "restores-dry-run-1280");
+  await dryPage.close();
 
   // 4. Confirm: typed service name and a reason; the last MFA proof is 10 minutes old → TOTP step-up.
   await e2eQuery("update user_sessions set mfa_at = now() - interval '10 minutes' where user_id = (select id from users where email = $1)", [email]);
@@ -186,6 +198,7 @@ test("an admin restores Postgres with the wizard: preflight, plan, dry run, type
   // 5. Execute: the run page, live.
   await expect(page).toHaveURL(/\/restores\/[0-9a-f-]{36}$/, { timeout: 60_000 });
   const runId = page.url().split("/").pop()!;
+  restored = { runId, damaged, known };
   const run = page.getByTestId("restore-run");
   await expect(run).toHaveAttribute("data-hydrated", "true", { timeout: 30_000 });
   await expect(run.locator('[data-step="wait-healthy"]')).toHaveAttribute("data-step-status", "running", { timeout: 180_000 });
@@ -257,6 +270,27 @@ test("an admin restores Postgres with the wizard: preflight, plan, dry run, type
   await page.getByTestId("restore-wizard").getByLabel("Service to restore into").selectOption(SERVICE);
   await expect(page.getByTestId("restore-wizard").locator(`[data-backup-id="${backupId}"]`)).toBeVisible({ timeout: 30_000 });
   await shot(page, "restores-390");
+});
+
+test("an admin undoes the restore from its report: the rollback restores the safety backup, which held the data as it was before", async ({ page }) => {
+  expect(restored, "the restore of the wizard test (serial: it runs first)").not.toBeNull();
+  const { runId, damaged, known } = restored!;
+  await signInAsNewUser(page, "admin");
+  await page.goto(`/restores/${runId}`);
+  const run = page.getByTestId("restore-run");
+  await expect(run).toHaveAttribute("data-hydrated", "true", { timeout: 30_000 });
+  const offer = run.getByTestId("rollback-offer");
+  await offer.getByText("roll back to the safety backup").click();
+  const form = offer.getByTestId("rollback-form");
+  await form.getByLabel(`Type ${SERVICE} to confirm`).fill(SERVICE);
+  await form.getByLabel("Reason").fill("e2e: undo the restore");
+  await form.getByRole("button", { name: "Roll back" }).click(); // MFA was proven at sign-in, a moment ago: no step-up
+  await expect(page).toHaveURL((url) => /\/restores\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(runId), { timeout: 60_000 });
+  await expect(page.getByRole("heading", { level: 1, name: `Rollback of ${SERVICE}` })).toBeVisible();
+  await expect(run).toHaveAttribute("data-status", "succeeded", { timeout: 180_000 });
+  expect(await fingerprint()).toBe(damaged);
+  expect(await fingerprint()).not.toBe(known);
+  expect((await appState()).status).toBe("running");
 });
 
 test("an operator has no Restores entry, gets the forbidden page, and a direct call of the restore action is denied and audited", async ({ page, baseURL }) => {

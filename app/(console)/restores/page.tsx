@@ -11,6 +11,8 @@ import { RestoreWizard } from "./restore-wizard";
 
 export const metadata: Metadata = { title: "Restores" };
 
+const STATUS_LABEL: Record<string, string> = { planned: "Planned", running: "Running", succeeded: "Succeeded", failed: "Failed", refused: "Refused", interrupted: "Interrupted" };
+const KIND_LABEL: Record<string, string> = { restore: "Restore", rollback: "Rollback", drill: "Restore drill", dry_run: "Dry run" };
 const STATUS: Record<string, Status> = { planned: "unknown", running: "warn", succeeded: "ok", failed: "critical", refused: "critical", interrupted: "critical" };
 
 export default async function RestoresPage() {
@@ -49,14 +51,18 @@ export default async function RestoresPage() {
           ) : (
             <ul className="-my-2 divide-y divide-slate-200" data-testid="restore-history">
               {history.map((r) => (
-                <li key={r.id} className="flex flex-col items-start gap-1 py-2.5 sm:flex-row sm:items-center sm:gap-3">
-                  {r.status === "running" ? <RunningBadge label="running" /> : <StatusBadge status={STATUS[r.status] ?? "unknown"} label={r.status} className="shrink-0" />}
-                  <Link href={`/restores/${r.id}`} className="min-w-0 text-sm break-all text-sky-800 underline">
-                    {r.kind.replace("_", " ")} of {r.service} from {r.backupId}
-                  </Link>
-                  <span className="text-xs text-slate-600 sm:ml-auto">
-                    {r.createdAt.replace("T", " ").slice(0, 19)} UTC{r.requestedBy ? ` · ${r.requestedBy}` : ""}
-                    {r.failedStep ? ` · failed at ${r.failedStep}` : ""}
+                <li key={r.id} className="flex flex-col items-start gap-1 py-2.5 sm:flex-row sm:gap-3">
+                  {r.status === "running" ? <RunningBadge label="Running" /> : <StatusBadge status={STATUS[r.status] ?? "unknown"} label={STATUS_LABEL[r.status] ?? r.status} className="shrink-0" />}
+                  <div className="min-w-0 flex-1">
+                    <Link href={`/restores/${r.id}`} className="text-sm font-medium text-sky-800 underline">
+                      {KIND_LABEL[r.kind] ?? r.kind} of {r.service}
+                    </Link>
+                    <span className="block font-mono text-xs break-all text-slate-600">from {r.backupId}</span>
+                    {r.failedStep ? <span className="block text-xs text-red-800">failed at {r.steps.find((s) => s.key === r.failedStep)?.title ?? r.failedStep}</span> : null}
+                  </div>
+                  <span className="shrink-0 text-xs text-slate-600 sm:text-right">
+                    {r.createdAt.replace("T", " ").slice(0, 16)} UTC
+                    {r.requestedBy ? <span className="block break-all">{r.requestedBy}</span> : null}
                   </span>
                 </li>
               ))}

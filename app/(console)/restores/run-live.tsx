@@ -47,6 +47,22 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
   const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
   const current = run.currentStep ? run.steps.find((s) => s.key === run.currentStep) : undefined;
   const percent = Math.round(run.percent ?? 0);
+  const finished = run.status === "succeeded" || run.status === "failed" || run.status === "interrupted";
+  const stepsView = (
+    <ol className="divide-y divide-slate-200 rounded-lg border border-slate-200" data-testid="restore-steps">
+      {run.steps.map((s) => (
+        <li key={s.key} className="flex flex-col items-start gap-1 px-3 py-2 sm:flex-row sm:gap-3" data-step={s.key} data-step-status={s.status}>
+          {s.status === "running" ? <RunningBadge label="Running" /> : <StatusBadge status={STEP_STATUS[s.status].status} label={STEP_STATUS[s.status].label} className="shrink-0" />}
+          <div className="min-w-0 flex-1 text-sm">
+            <span className="font-medium text-slate-900">{s.title}</span>
+            {s.detail ? <span className="block text-xs break-words text-slate-600">{s.detail}</span> : null}
+            {s.error ? <span className="block text-xs font-medium break-words text-red-800">{s.error}</span> : null}
+          </div>
+          {s.finishedAt ? <span className="shrink-0 text-xs text-slate-600 tabular-nums sm:text-right">{stepTime(s)}</span> : null}
+        </li>
+      ))}
+    </ol>
+  );
 
   return (
     <div className="space-y-6" data-testid="restore-run" data-status={run.status} data-hydrated={hydrated}>
@@ -73,19 +89,13 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
         </div>
       ) : null}
 
-      <ol className="divide-y divide-slate-200 rounded-lg border border-slate-200" data-testid="restore-steps">
-        {run.steps.map((s) => (
-          <li key={s.key} className="flex flex-col items-start gap-1 px-3 py-2 sm:flex-row sm:gap-3" data-step={s.key} data-step-status={s.status}>
-            {s.status === "running" ? <RunningBadge label="Running" /> : <StatusBadge status={STEP_STATUS[s.status].status} label={STEP_STATUS[s.status].label} className="shrink-0" />}
-            <div className="min-w-0 flex-1 text-sm">
-              <span className="font-medium text-slate-900">{s.title}</span>
-              {s.detail ? <span className="block text-xs break-words text-slate-600">{s.detail}</span> : null}
-              {s.error ? <span className="block text-xs font-medium break-words text-red-800">{s.error}</span> : null}
-            </div>
-            {s.finishedAt ? <span className="shrink-0 text-xs text-slate-600 tabular-nums sm:text-right">{stepTime(s)}</span> : null}
-          </li>
-        ))}
-      </ol>
+      {run.kind === "dry_run" ? (
+        <p className="rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-950" data-testid="dry-run-note">
+          A dry run: the preflight and the plan below were recorded, and nothing was changed — no container was stopped and no data was written.{" "}
+          {run.status === "planned" ? "The restore would run these steps." : "The restore would be refused."}
+        </p>
+      ) : null}
+      {finished || run.steps.length === 0 ? null : stepsView}
 
       {run.error ? <p role="alert" className="text-sm font-medium text-red-800">{run.error}</p> : null}
       {run.dependentsLeftStopped.length ? (
@@ -98,7 +108,15 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
           </ul>
         </div>
       ) : null}
-      {run.status === "succeeded" || run.status === "failed" || run.status === "interrupted" ? <RunReport run={run} /> : null}
+      {finished ? (
+        <>
+          <RunReport run={run} />
+          <section className="space-y-2" aria-label="Steps">
+            <h2 className="text-base font-semibold text-slate-900">What ran</h2>
+            {stepsView}
+          </section>
+        </>
+      ) : null}
 
       {run.rollbackAvailable ? (
         run.status === "succeeded" ? (
@@ -115,7 +133,7 @@ export function RunLive({ initial }: { initial: RestoreRunView }) {
         )
       ) : null}
 
-      <details>
+      <details open={run.kind === "dry_run" || run.status === "refused"}>
         <summary className="cursor-pointer text-sm font-medium text-slate-900">Preflight and plan</summary>
         <div className="mt-3 space-y-4">
           <ChecksList checks={run.checks} />
@@ -235,6 +253,7 @@ function RollbackForm({ run }: { run: RestoreRunView }) {
   const [reason, setReason] = useState("");
   const [drop, setDrop] = useState(true);
   const [needMfa, setNeedMfa] = useState(false);
+  const [mfaPrompt, setMfaPrompt] = useState("");
   const [code, setCode] = useState("");
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -246,8 +265,10 @@ function RollbackForm({ run }: { run: RestoreRunView }) {
       const r = await startRollback({ runId: run.id, dropAndReplace: drop, confirmService: confirm, reason });
       if (r.ok) router.push(`/restores/${r.data.runId}`);
       else {
-        if (r.error.code === "MFA_REQUIRED") setNeedMfa(true);
-        setMessage(r.error.message);
+        if (r.error.code === "MFA_REQUIRED") {
+          setNeedMfa(true);
+          setMfaPrompt(r.error.message);
+        } else setMessage(r.error.message);
       }
     } catch {
       setMessage("The console did not answer. The rollback may have started: check the history.");
@@ -258,6 +279,7 @@ function RollbackForm({ run }: { run: RestoreRunView }) {
 
   async function prove() {
     setPending(true);
+    setMessage(null);
     const r = await stepUpMfa({ code }).catch(() => null);
     setCode("");
     setPending(false);
@@ -273,31 +295,34 @@ function RollbackForm({ run }: { run: RestoreRunView }) {
     <section className="space-y-3 rounded-lg border border-red-200 bg-red-50/40 p-4" data-testid="rollback-form">
       <h2 className="text-base font-semibold text-slate-900">Roll back from the safety backup</h2>
       <p className="text-sm text-slate-700">Restores <span className="font-mono text-xs">{run.safetyBackupId}</span> — {run.service} as it was before this {run.kind} — with the same checks, after a safety backup of the current state.</p>
-      <label className="flex items-center gap-2 text-sm"><input type="checkbox" checked={drop} onChange={(e) => setDrop(e.target.checked)} /> Drop and replace what {run.service} holds now</label>
+      <label className="flex items-start gap-2 text-sm"><input type="checkbox" className="mt-0.5" checked={drop} onChange={(e) => setDrop(e.target.checked)} /> Drop and replace what {run.service} holds now</label>
       <div className="grid gap-3 sm:grid-cols-2">
         <div>
           <label htmlFor={ids.confirm} className="block text-sm font-medium text-slate-900">Type <span className="font-mono">{run.service}</span> to confirm</label>
-          <input id={ids.confirm} className={inputStyles} autoComplete="off" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+          <input id={ids.confirm} className={`mt-1 ${inputStyles}`} autoComplete="off" spellCheck={false} value={confirm} onChange={(e) => setConfirm(e.target.value)} />
         </div>
         <div>
           <label htmlFor={ids.reason} className="block text-sm font-medium text-slate-900">Reason</label>
-          <input id={ids.reason} className={inputStyles} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <input id={ids.reason} className={`mt-1 ${inputStyles}`} value={reason} onChange={(e) => setReason(e.target.value)} />
         </div>
       </div>
       {needMfa ? (
-        <form className="flex flex-col gap-2 sm:flex-row sm:items-end" onSubmit={(e) => { e.preventDefault(); void prove(); }}>
-          <div>
-            <label htmlFor={ids.code} className="block text-sm font-medium text-slate-900">Authenticator code (MFA step-up)</label>
-            <input id={ids.code} className={inputStyles} inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
+        <form className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-3" data-testid="mfa-step-up" onSubmit={(e) => { e.preventDefault(); void prove(); }}>
+          <p className="text-sm text-amber-950">{mfaPrompt}</p>
+          <div className="flex flex-col gap-2 sm:flex-row sm:items-end">
+            <div className="sm:w-56">
+              <label htmlFor={ids.code} className="block text-sm font-medium text-slate-900">Authenticator code</label>
+              <input id={ids.code} className={`mt-1 font-mono tracking-widest ${inputStyles}`} inputMode="numeric" autoComplete="one-time-code" maxLength={12} autoFocus value={code} onChange={(e) => setCode(e.target.value)} />
+            </div>
+            <button type="submit" className={buttonStyles.danger} disabled={pending || code.trim().length < 6 || confirm.trim() !== run.service || reason.trim().length < 3}>Verify and roll back</button>
           </div>
-          <button type="submit" className={buttonStyles.primary} disabled={pending || code.trim().length < 6}>Verify and roll back</button>
         </form>
       ) : (
         <button type="button" className={buttonStyles.danger} disabled={pending || confirm.trim() !== run.service || reason.trim().length < 3} onClick={() => void rollback()}>
           {pending ? "Starting…" : "Roll back"}
         </button>
       )}
-      {message ? <p role="alert" className="text-sm text-red-800">{message}</p> : null}
+      {message ? <p role="alert" className="text-sm font-medium text-red-800">{message}</p> : null}
     </section>
   );
 }
