@@ -26,6 +26,9 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   retries: 0,
+  // Assertions wait up to 15 s: on 2 busy cores a server-rendered page after sign-in took over the
+  // default 5 s once (a CI-only failure); a wrong page still fails, only later.
+  expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: ".test-reports/e2e.json" }]],
   use: {
     baseURL,
