@@ -15,6 +15,7 @@ import { formatBytes } from "@/lib/format/units";
 import type { RestoreCandidate, RestorableService } from "@/lib/restores/restore-page-data";
 import type { PreflightCheck, RestorePlan } from "@/lib/restores/restore-types";
 import { dryRun, listCandidates, preflight, startRestore, stepUpMfa, type ChoiceInput } from "./actions";
+import { MfaStepUpForm } from "./mfa-step-up-form";
 import { ChecksList, PlanSteps } from "./plan-view";
 
 type Failure = { code: string; message: string; fieldErrors?: Record<string, string[]> };
@@ -285,16 +286,15 @@ export function RestoreWizard({ services }: { services: RestorableService[] }) {
                 </div>
               </div>
               {needMfa ? (
-                <form className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-3" data-testid="mfa-step-up" onSubmit={(e) => { e.preventDefault(); void proveMfa(); }}>
-                  <p className="text-sm text-amber-950">{mfaPrompt}</p>
-                  <div className="flex flex-col gap-2 sm:flex-row sm:items-end">
-                    <div className="sm:w-56">
-                      <label htmlFor={ids.code} className="block text-sm font-medium text-slate-900">Authenticator code</label>
-                      <input id={ids.code} className={`mt-1 font-mono tracking-widest ${inputStyles}`} inputMode="numeric" autoComplete="one-time-code" maxLength={12} autoFocus value={code} onChange={(e) => setCode(e.target.value)} />
-                    </div>
-                    <button type="submit" className={buttonStyles.danger} disabled={pending !== null || code.trim().length < 6 || confirm.trim() !== service || reason.trim().length < 3}>{pending === "mfa" || pending === "run" ? "Checking…" : "Verify and restore"}</button>
-                  </div>
-                </form>
+                <MfaStepUpForm
+                  id={ids.code}
+                  prompt={mfaPrompt}
+                  code={code}
+                  onCode={setCode}
+                  onSubmit={() => void proveMfa()}
+                  ready={pending === null && confirm.trim() === service && reason.trim().length >= 3}
+                  label={pending === "mfa" || pending === "run" ? "Checking…" : "Verify and restore"}
+                />
               ) : (
                 <button type="button" className={buttonStyles.danger} disabled={pending !== null || confirm.trim() !== service || reason.trim().length < 3} onClick={() => void restore()}>
                   {pending === "run" ? "Starting…" : `Restore ${service} now`}

@@ -15,6 +15,7 @@ import { StatusBadge, type Status } from "@/components/status-badge";
 import { formatBytes } from "@/lib/format/units";
 import type { RestoreRunView } from "@/lib/restores/restore-page-data";
 import { readRun, startRollback, stepUpMfa } from "./actions";
+import { MfaStepUpForm } from "./mfa-step-up-form";
 import { ChecksList, PlanSteps, RunningBadge } from "./plan-view";
 
 const RUN_STATUS: Record<RestoreRunView["status"], Status> = { planned: "unknown", running: "warn", succeeded: "ok", failed: "critical", refused: "critical", interrupted: "critical" };
@@ -307,16 +308,15 @@ function RollbackForm({ run }: { run: RestoreRunView }) {
         </div>
       </div>
       {needMfa ? (
-        <form className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-3" data-testid="mfa-step-up" onSubmit={(e) => { e.preventDefault(); void prove(); }}>
-          <p className="text-sm text-amber-950">{mfaPrompt}</p>
-          <div className="flex flex-col gap-2 sm:flex-row sm:items-end">
-            <div className="sm:w-56">
-              <label htmlFor={ids.code} className="block text-sm font-medium text-slate-900">Authenticator code</label>
-              <input id={ids.code} className={`mt-1 font-mono tracking-widest ${inputStyles}`} inputMode="numeric" autoComplete="one-time-code" maxLength={12} autoFocus value={code} onChange={(e) => setCode(e.target.value)} />
-            </div>
-            <button type="submit" className={buttonStyles.danger} disabled={pending || code.trim().length < 6 || confirm.trim() !== run.service || reason.trim().length < 3}>Verify and roll back</button>
-          </div>
-        </form>
+        <MfaStepUpForm
+          id={ids.code}
+          prompt={mfaPrompt}
+          code={code}
+          onCode={setCode}
+          onSubmit={() => void prove()}
+          ready={!pending && confirm.trim() === run.service && reason.trim().length >= 3}
+          label="Verify and roll back"
+        />
       ) : (
         <button type="button" className={buttonStyles.danger} disabled={pending || confirm.trim() !== run.service || reason.trim().length < 3} onClick={() => void rollback()}>
           {pending ? "Starting…" : "Roll back"}
