@@ -20,6 +20,7 @@
  *
  * `npm run bench -- backup`; quick: `BACKUP_BENCH_SCALE=9 BACKUP_BENCH_ROUNDS=1 npm run bench -- backup`.
  */
+import { gib, list, median, mib, runConsoleChild, sec } from "./bench-util";
 import { pgbenchInit } from "./pg-dataset";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -39,17 +40,11 @@ import { psqlIn, startScratchPostgres } from "../lib/backups/testing/scratch-ser
 type ChildResult = { status: string; ms: number; bytes: number; maxRssMiB: number; cpuMs: number; error: string | null };
 
 async function consoleBackup(databaseUrl: string, backupDir: string, target: Record<string, unknown>, env: Record<string, string>): Promise<ChildResult> {
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/backups/testing/backup-child.ts"], {
-    env: { ...process.env, ...env, BACKUP_DIR: backupDir, BACKUP_CHILD_DATABASE_URL: databaseUrl, BACKUP_CHILD_TARGET: JSON.stringify(target) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  if (code !== 0) throw new Error(`console backup child exited ${code}: ${err.slice(-2000)}`);
-  const result = JSON.parse(out.trim().split("\n").at(-1)!) as ChildResult;
+  const result = await runConsoleChild<ChildResult>(
+    "lib/backups/testing/backup-child.ts",
+    { ...process.env, ...env, BACKUP_DIR: backupDir, BACKUP_CHILD_DATABASE_URL: databaseUrl, BACKUP_CHILD_TARGET: JSON.stringify(target) },
+    "console backup",
+  );
   if (result.status !== "succeeded") throw new Error(`console backup failed: ${result.error}`);
   return result;
 }
@@ -81,14 +76,6 @@ const ROTATIONS: Case[][] = [
   ["console", "encrypted", "peer"],
 ];
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const gib = (n: number) => `${(n / 1024 ** 3).toFixed(2)} GiB`;
-const mib = (n: number) => `${(n / 1024 ** 2).toFixed(0)} MiB`;
-const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const list = (xs: number[]) => xs.map((ms) => (ms / 1000).toFixed(1)).join("/");
 const load = () => loadavg()[0]!.toFixed(1);
 
 export async function benchBackup(): Promise<string[][]> {

@@ -42,6 +42,7 @@ import { publishRuntimeEnv, rawEnv } from "../lib/config/env";
 import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { migrate } from "../lib/db/migrate";
 import { setLogLevel } from "../lib/log/logger";
+import { gib, list, median, mib, runConsoleChild, sec } from "./bench-util";
 import { pgbenchInit } from "./pg-dataset";
 
 type Step = { key: string; status: string; startedAt: string | null; finishedAt: string | null; detail: string | null };
@@ -50,17 +51,11 @@ type ChildResult = { status: string; error: string | null; failedStep: string | 
 async function consoleRestore(databaseUrl: string, spec: Record<string, unknown>): Promise<ChildResult> {
   const env = { ...process.env };
   for (const k of ["BACKUP_AGE_IDENTITY", "BACKUP_AGE_IDENTITY_FILE", "BACKUP_AGE_RECIPIENTS"]) delete env[k]; // the safety backup plain, like the bench's backup
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/restore-child.ts"], {
-    env: { ...env, BACKUP_DIR: spec.root as string, RESTORE_CHILD_DATABASE_URL: databaseUrl, RESTORE_CHILD_SPEC: JSON.stringify(spec) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  if (code !== 0) throw new Error(`console restore child exited ${code}: ${err.slice(-2000)}`);
-  const result = JSON.parse(out.trim().split("\n").at(-1)!) as ChildResult;
+  const result = await runConsoleChild<ChildResult>(
+    "bench/restore-child.ts",
+    { ...env, BACKUP_DIR: spec.root as string, RESTORE_CHILD_DATABASE_URL: databaseUrl, RESTORE_CHILD_SPEC: JSON.stringify(spec) },
+    "console restore",
+  );
   if (result.status !== "succeeded") throw new Error(`console restore failed at ${result.failedStep}: ${result.error}`);
   return result;
 }
@@ -83,14 +78,6 @@ async function plainRestore(target: BackupTarget, file: string): Promise<number>
   return performance.now() - started;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const gib = (n: number) => `${(n / 1024 ** 3).toFixed(2)} GiB`;
-const mib = (n: number) => `${(n / 1024 ** 2).toFixed(0)} MiB`;
-const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const list = (xs: number[]) => xs.map((ms) => (ms / 1000).toFixed(1)).join("/");
 const uptime = () => execFileSync("uptime", { encoding: "utf8" }).trim().replace(/^.*load average:\s*/, "");
 const load1 = () => uptime().split(",")[0]!.trim();
 const stepMs = (steps: Step[], key: string) => {
