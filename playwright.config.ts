@@ -39,7 +39,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, channel: undefined } },
+    // identity.spec.ts walks the first-admin setup link, which only works while no admin exists: it
+    // runs first, alone; the other specs create admins of their own and run after it, in parallel.
+    { name: "first-admin", testMatch: "identity.spec.ts", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, channel: undefined } },
+    { name: "desktop", testIgnore: "identity.spec.ts", dependencies: ["first-admin"], use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, channel: undefined } },
   ],
   webServer: {
     command: "node_modules/.bin/tsx server.ts",

@@ -20,7 +20,8 @@ describe("restart tracking", () => {
   });
 
   it("seeded restarts (from the store) count, a replayed event naming one is not counted twice, and only new ones are reported", () => {
-    const now = Date.now();
+    // Whole seconds: ms × 1e6 is then exact in a double, as the engine's timeNano of a stored restart is.
+    const now = Math.floor(Date.now() / 1000) * 1000;
     const heard: Array<[string, number]> = [];
     const t = new RestartTracker(undefined, (id, at) => heard.push([id, at]));
     t.seed("a", [now - 50 * 60_000, now - 40 * 60_000, now - 3000]); // two the engine no longer replays, one it does
@@ -28,10 +29,10 @@ describe("restart tracking", () => {
     t.observeEvent(ev("a", "start", now - 3000)); // the replay of the third
     expect(t.restartsInWindow("a", now)).toBe(3);
     expect(heard).toEqual([]);
-    t.observeEvent(ev("a", "die", now - 600));
-    t.observeEvent(ev("a", "start", now - 500));
+    t.observeEvent(ev("a", "die", now - 2000));
+    t.observeEvent(ev("a", "start", now - 1000));
     expect(t.restartsInWindow("a", now)).toBe(4);
-    expect(heard).toEqual([["a", now - 500]]);
+    expect(heard).toEqual([["a", now - 1000]]);
   });
 
   it("forgets restarts older than the window", () => {
