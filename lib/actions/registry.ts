@@ -14,6 +14,7 @@ import { revokeOwnSessionAction } from "../auth/actions/revoke-own-session";
 import { signInSecondFactorAction } from "../auth/actions/sign-in-second-factor";
 import { signInWithPasswordAction } from "../auth/actions/sign-in-with-password";
 import { signOutAction } from "../auth/actions/sign-out";
+import { signInWithOidcAction } from "../auth/oidc/sign-in-with-oidc";
 import { restartContainerAction } from "../docker/actions/restart-container";
 import { restartServiceAction } from "../docker/actions/restart-service";
 import { startContainerAction } from "../docker/actions/start-container";
@@ -67,6 +68,7 @@ export const ACTION_REGISTRY: readonly RegisteredAction[] = [
   // Identity steps (public)
   { definition: signInWithPasswordAction, allowed: "public" },
   { definition: signInSecondFactorAction, allowed: "public" },
+  { definition: signInWithOidcAction, allowed: "public" },
   { definition: confirmMfaEnrolmentAction, allowed: "public" },
   { definition: completeSetupAction, allowed: "public" },
   // Own account (every signed-in role)

@@ -46,13 +46,15 @@ export async function resolveActiveSession(params: { sessionId: unknown; userId:
       revokedAt: true,
       lastSeenAt: true,
       mfaAt: true,
-      user: { select: { email: true, role: true, disabledAt: true, sessionsRevokedAt: true, mfaEnabledAt: true } },
+      user: { select: { email: true, role: true, disabledAt: true, sessionsRevokedAt: true, mfaEnabledAt: true, identities: { select: { id: true }, take: 1 } } },
     },
   });
   if (!row || row.userId !== userId) return null;
   if (row.revokedAt || row.expiresAt <= now) return null;
   const { user } = row;
-  if (user.disabledAt || !user.mfaEnabledAt) return null;
+  // A local account counts only once its TOTP is enrolled. An SSO account (linked identity) may have a session
+  // without console TOTP: such sessions are issued only when the IdP proved MFA (lib/auth/oidc/sign-in-with-oidc.ts).
+  if (user.disabledAt || (!user.mfaEnabledAt && user.identities.length === 0)) return null;
   if (user.sessionsRevokedAt && row.createdAt <= user.sessionsRevokedAt) return null;
 
   if (now.getTime() - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {

@@ -181,6 +181,22 @@ export function backupEnv(source: Record<string, string | undefined> = process.e
   return result.data;
 }
 
+/**
+ * SSO (Phase 7): OPSDECK_OIDC_PROVIDERS is a JSON array of OpenID Providers (validated in
+ * lib/auth/oidc/config.ts); each names the env var holding its client secret, read through oidcSecret().
+ * Unset or empty: SSO is off.
+ */
+export function oidcProvidersEnv(source: Record<string, string | undefined> = process.env): string | undefined {
+  const value = source.OPSDECK_OIDC_PROVIDERS?.trim();
+  return value ? value : undefined;
+}
+
+/** A provider's client secret, by the env var name its config gives (never the secret itself in config). */
+export function oidcSecret(name: string, source: Record<string, string | undefined> = process.env): string | undefined {
+  const value = source[name];
+  return value ? value : undefined;
+}
+
 /** Read-only snapshot of the raw process environment, for boot code that must pass it on to children. */
 export function rawEnv(): Readonly<Record<string, string | undefined>> {
   return process.env;

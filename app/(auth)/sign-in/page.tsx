@@ -3,7 +3,10 @@ import { redirect } from "next/navigation";
 import { FormAlert } from "@/components/form-controls";
 import { getCurrentActor } from "@/lib/auth/current-actor";
 import { hasAnyUser } from "@/lib/auth/has-users";
+import { publicOidcProviders } from "@/lib/auth/oidc/public-providers";
+import { ssoMessage } from "@/lib/auth/oidc/sign-in-with-oidc";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
+import { buttonStyles } from "@/components/form-styles";
 import { AuthCard } from "../auth-card";
 import { SignInForm } from "./sign-in-form";
 
@@ -16,6 +19,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const next = safeNextPath(params.next);
   if (await getCurrentActor()) redirect(next);
   const fresh = !(await hasAnyUser());
+  const ssoProviders = publicOidcProviders();
+  const ssoError = ssoMessage(params.sso);
 
   return (
     <AuthCard
@@ -34,6 +39,23 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
               npm run opsdeck -- users create --email you@example.com --role admin
             </code>
           </FormAlert>
+        ) : null}
+        {ssoError ? <FormAlert>{ssoError}</FormAlert> : null}
+        {ssoProviders.length > 0 ? (
+          <div className="space-y-2">
+            {ssoProviders.map((p) => (
+              // A plain link (full navigation): the route handler redirects to the identity provider.
+              <a
+                key={p.id}
+                href={`/api/auth/oidc/${encodeURIComponent(p.id)}${next === "/dashboard" ? "" : `?next=${encodeURIComponent(next)}`}`}
+                className={`${buttonStyles.secondary} w-full justify-center`}
+                data-testid={`sso-${p.id}`}
+              >
+                Sign in with {p.name}
+              </a>
+            ))}
+            <p className="text-center text-xs text-slate-500">or with your Opsdeck password</p>
+          </div>
         ) : null}
         <SignInForm next={next} />
       </div>

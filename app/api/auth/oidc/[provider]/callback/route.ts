@@ -1,0 +1,36 @@
+/**
+ * GET /api/auth/oidc/<provider>/callback — the IdP's redirect back. Runs auth.signin.oidc; then either a
+ * session cookie (IdP-proven MFA the provider is trusted for) or the same TOTP / enrolment step as a
+ * password sign-in. Refusals land on /sign-in with a message.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import { executeAction } from "@/lib/actions/define-action";
+import { requestContext } from "@/lib/actions/request-context";
+import { setChallengeCookie } from "@/lib/auth/challenge-cookie";
+import { takeOidcFlowCookie, setSessionTokenCookie } from "@/lib/auth/oidc/flow-cookie";
+import { oidcCallbackPath } from "@/lib/auth/oidc/public-providers";
+import { signInWithOidcAction, ssoCodeForMessage } from "@/lib/auth/oidc/sign-in-with-oidc";
+import { DEFAULT_AFTER_SIGN_IN, safeNextPath } from "@/lib/auth/safe-next-path";
+import { env } from "@/lib/config/env";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: NextRequest, { params }: { params: Promise<{ provider: string }> }) {
+  const { provider: id } = await params;
+  const base = env().NEXTAUTH_URL ?? request.nextUrl.origin;
+  const callbackUrl = new URL(oidcCallbackPath(id), base);
+  callbackUrl.search = request.nextUrl.search;
+  const flow = await takeOidcFlowCookie();
+  const result = await executeAction(signInWithOidcAction, await requestContext(), { providerId: id, callbackUrl: callbackUrl.toString(), flow });
+  if (!result.ok) {
+    return NextResponse.redirect(new URL(`/sign-in?sso=${ssoCodeForMessage(result.error.message)}`, base));
+  }
+  const next = safeNextPath(flow?.next);
+  if (result.data.kind === "session") {
+    await setSessionTokenCookie({ userId: result.data.userId, sessionId: result.data.sessionId });
+    return NextResponse.redirect(new URL(next, base));
+  }
+  await setChallengeCookie(result.data.challengeId);
+  const suffix = next === DEFAULT_AFTER_SIGN_IN ? "" : `?next=${encodeURIComponent(next)}`;
+  return NextResponse.redirect(new URL(`/sign-in/${result.data.next}${suffix}`, base));
+}
