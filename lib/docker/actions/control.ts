@@ -3,6 +3,7 @@
  * confirmation for stateful services), finding the container on its engine, the stateful check,
  * and turning a wait result into success or a message saying what went wrong.
  */
+import type Docker from "dockerode";
 import { z } from "zod";
 import { AppError } from "../../errors/app-error";
 import { locateContainer } from "../../dashboard/locate";
@@ -108,4 +109,30 @@ export function assertReached(target: TargetContainer, wait: WaitResult, wanted:
         ? "came back unhealthy"
         : `exited${wait.exitCode !== null ? ` with code ${wait.exitCode}` : ""} instead of staying up`;
   throw new AppError("CONFLICT", `${target.name} ${why}.${last}`);
+}
+
+/**
+ * The run of a container control action: find the container, ask the typed name where the verb can
+ * lose data on a stateful service, perform it, check it reached the wanted state, and refresh the
+ * dashboard's listing whatever happened.
+ */
+export function controlContainer(options: {
+  verb: "restart" | "start" | "stop";
+  /** Ask the service name typed for stateful services (not for start: starting loses nothing). */
+  confirm: boolean;
+  wanted: "up" | "stopped";
+  perform: (docker: Docker, id: string) => Promise<{ wait: WaitResult }>;
+}): (input: ContainerControlInput) => Promise<ControlOutcome> {
+  return async (input) => {
+    const target = await findTarget(input.id);
+    if (options.confirm) requireConfirmation(target, input.confirm, options.verb);
+    const { docker } = target.m.registry.get(target.engineId);
+    try {
+      const result = await options.perform(docker, target.id);
+      assertReached(target, result.wait, options.wanted);
+      return toOutcome(target, result.wait);
+    } finally {
+      void target.m.monitor.refresh(target.engineId);
+    }
+  };
 }
