@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +19,22 @@ const backups = backupFixtureEnv(port);
 const privacy = privacyFixtureEnv(port);
 // The Postgres and app e2e/restores.spec.ts restores into (project, port, password).
 const restores = restoreFixtureEnv(port);
+// SSO (e2e/sso.spec.ts): the test IdP (e2e/fixtures/oidc-idp.ts) the spec starts on this fixed port, and
+// its client's secret. The console only does discovery when someone clicks the button, so the IdP may start later.
+process.env.OPSDECK_E2E_OIDC_IDP_PORT ??= String(port + 7);
+process.env.OPSDECK_OIDC_TESTIDP_SECRET ??= `e2e-${randomBytes(16).toString("hex")}`;
+const oidcProviders = [
+  {
+    id: "testidp",
+    name: "Test IdP",
+    issuer: `http://127.0.0.1:${process.env.OPSDECK_E2E_OIDC_IDP_PORT}`,
+    clientId: "opsdeck-e2e",
+    clientSecretEnv: "OPSDECK_OIDC_TESTIDP_SECRET",
+    scopes: ["openid", "email", "profile", "groups"],
+    roleMapping: { oncall: "operator" },
+    trustIdpMfa: true,
+  },
+];
 
 export default defineConfig({
   testDir: "e2e",
@@ -73,6 +90,9 @@ export default defineConfig({
       OPSDECK_E2E_RESTORE_PROJECT: restores.project,
       OPSDECK_E2E_RESTORE_PG_PORT: String(restores.port),
       OPSDECK_E2E_RESTORE_PG_PASSWORD: restores.password,
+      // SSO (e2e/sso.spec.ts): one provider, the test IdP the spec starts, and its client secret.
+      OPSDECK_OIDC_PROVIDERS: JSON.stringify(oidcProviders),
+      OPSDECK_OIDC_TESTIDP_SECRET: process.env.OPSDECK_OIDC_TESTIDP_SECRET,
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/root",
     },

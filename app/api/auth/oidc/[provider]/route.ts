@@ -1,18 +1,18 @@
 /** GET /api/auth/oidc/<provider>?next=… — starts SSO: discovery, PKCE + state + nonce, redirect to the IdP. */
 import { NextResponse, type NextRequest } from "next/server";
-import { env } from "@/lib/config/env";
 import { log } from "@/lib/log/logger";
 import { beginAuthorization } from "@/lib/auth/oidc/client";
 import { oidcProvider } from "@/lib/auth/oidc/config";
 import { setOidcFlowCookie } from "@/lib/auth/oidc/flow-cookie";
 import { oidcCallbackPath } from "@/lib/auth/oidc/public-providers";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
+import { requestOrigin } from "@/lib/server/request-origin";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(request: NextRequest, { params }: { params: Promise<{ provider: string }> }) {
   const { provider: id } = await params;
-  const base = env().NEXTAUTH_URL ?? request.nextUrl.origin;
+  const base = requestOrigin(request);
   let provider;
   try {
     provider = oidcProvider(id);

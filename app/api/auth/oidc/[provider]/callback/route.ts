@@ -11,13 +11,13 @@ import { takeOidcFlowCookie, setSessionTokenCookie } from "@/lib/auth/oidc/flow-
 import { oidcCallbackPath } from "@/lib/auth/oidc/public-providers";
 import { signInWithOidcAction, ssoCodeForMessage } from "@/lib/auth/oidc/sign-in-with-oidc";
 import { DEFAULT_AFTER_SIGN_IN, safeNextPath } from "@/lib/auth/safe-next-path";
-import { env } from "@/lib/config/env";
+import { requestOrigin } from "@/lib/server/request-origin";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(request: NextRequest, { params }: { params: Promise<{ provider: string }> }) {
   const { provider: id } = await params;
-  const base = env().NEXTAUTH_URL ?? request.nextUrl.origin;
+  const base = requestOrigin(request);
   const callbackUrl = new URL(oidcCallbackPath(id), base);
   callbackUrl.search = request.nextUrl.search;
   const flow = await takeOidcFlowCookie();
