@@ -70,33 +70,23 @@ export async function createAgeEncryptStream(recipients: readonly string[]): Pro
   return new AgeEncryptTransform(prefix, key);
 }
 
-class AgeEncryptTransform extends Transform {
+/** Bytes received but not yet sealed or opened, taken in chunk-sized pieces. */
+class ByteQueue {
   private parts: Buffer[] = [];
-  private pendingBytes = 0;
-  private counter = 0;
-  private prefix: Buffer | null;
+  length = 0;
 
-  constructor(prefix: Buffer, private readonly key: Buffer) {
-    super({ highWaterMark: 512 * 1024 });
-    this.prefix = prefix;
+  push(chunk: Buffer): void {
+    this.parts.push(chunk);
+    this.length += chunk.length;
   }
 
-  /** Seals `plain` as the next chunk into `out` at `at`; returns the bytes written. */
-  private sealInto(plain: Buffer, last: boolean, out: Buffer, at: number): number {
-    const cipher = createCipheriv("chacha20-poly1305", this.key, chunkNonce(this.counter++, last), { authTagLength: TAG });
-    let n = cipher.update(plain).copy(out, at);
-    n += cipher.final().copy(out, at + n);
-    n += cipher.getAuthTag().copy(out, at + n);
-    return n;
-  }
-
-  /** The next `n` pending bytes: a view when the first piece holds them all, else one copy. */
-  private takeBytes(n: number): Buffer {
+  /** The next `n` bytes: a view when the first piece holds them all, else one copy. */
+  take(n: number): Buffer {
+    this.length -= n;
     const first = this.parts[0];
     if (first && first.length >= n) {
       this.parts[0] = first.subarray(n);
       if (this.parts[0].length === 0) this.parts.shift();
-      this.pendingBytes -= n;
       return first.subarray(0, n);
     }
     const out = Buffer.allocUnsafe(n);
@@ -114,8 +104,27 @@ class AgeEncryptTransform extends Transform {
         filled += need;
       }
     }
-    this.pendingBytes -= n;
     return out;
+  }
+}
+
+class AgeEncryptTransform extends Transform {
+  private readonly pending = new ByteQueue();
+  private counter = 0;
+  private prefix: Buffer | null;
+
+  constructor(prefix: Buffer, private readonly key: Buffer) {
+    super({ highWaterMark: 512 * 1024 });
+    this.prefix = prefix;
+  }
+
+  /** Seals `plain` as the next chunk into `out` at `at`; returns the bytes written. */
+  private sealInto(plain: Buffer, last: boolean, out: Buffer, at: number): number {
+    const cipher = createCipheriv("chacha20-poly1305", this.key, chunkNonce(this.counter++, last), { authTagLength: TAG });
+    let n = cipher.update(plain).copy(out, at);
+    n += cipher.final().copy(out, at + n);
+    n += cipher.getAuthTag().copy(out, at + n);
+    return n;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -123,15 +132,14 @@ class AgeEncryptTransform extends Transform {
       this.push(this.prefix);
       this.prefix = null;
     }
-    this.parts.push(chunk);
-    this.pendingBytes += chunk.length;
+    this.pending.push(chunk);
     // A full chunk is sealed as "not last" only once more data follows it; every chunk sealed from
     // this input goes on in one buffer.
-    const full = Math.floor((this.pendingBytes - 1) / CHUNK);
+    const full = Math.floor((this.pending.length - 1) / CHUNK);
     if (full > 0) {
       const out = Buffer.allocUnsafe(full * (CHUNK + TAG));
       let at = 0;
-      for (let i = 0; i < full; i++) at += this.sealInto(this.takeBytes(CHUNK), false, out, at);
+      for (let i = 0; i < full; i++) at += this.sealInto(this.pending.take(CHUNK), false, out, at);
       this.push(out);
     }
     done();
@@ -142,8 +150,8 @@ class AgeEncryptTransform extends Transform {
       this.push(this.prefix);
       this.prefix = null;
     }
-    const out = Buffer.allocUnsafe(this.pendingBytes + TAG);
-    this.push(out.subarray(0, this.sealInto(this.takeBytes(this.pendingBytes), true, out, 0)));
+    const out = Buffer.allocUnsafe(this.pending.length + TAG);
+    this.push(out.subarray(0, this.sealInto(this.pending.take(this.pending.length), true, out, 0)));
     this.key.fill(0);
     done();
   }
@@ -163,32 +171,11 @@ export function createAgeDecryptStream(identities: readonly string[]): Transform
 class AgeDecryptTransform extends Transform {
   private head: Buffer = Buffer.alloc(0);
   private key: Buffer | null = null;
-  private parts: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly pending = new ByteQueue();
   private counter = 0;
 
   constructor(private readonly decrypter: Decrypter) {
     super();
-  }
-
-  private takeBytes(n: number): Buffer {
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const head = this.parts[0]!;
-      const need = n - filled;
-      if (head.length <= need) {
-        head.copy(out, filled);
-        filled += head.length;
-        this.parts.shift();
-      } else {
-        head.copy(out, filled, 0, need);
-        this.parts[0] = head.subarray(need);
-        filled += need;
-      }
-    }
-    this.pendingBytes -= n;
-    return out;
   }
 
   private open(sealed: Buffer, last: boolean): Buffer {
@@ -229,20 +216,18 @@ class AgeDecryptTransform extends Transform {
     const rest = this.head.subarray(lineEnd + 1 + NONCE);
     this.head = Buffer.alloc(0);
     if (rest.length) {
-      this.parts.push(rest);
-      this.pendingBytes += rest.length;
+      this.pending.push(rest);
     }
     return true;
   }
 
   private drain(): void {
-    while (this.pendingBytes > CHUNK + TAG) this.push(this.open(this.takeBytes(CHUNK + TAG), false));
+    while (this.pending.length > CHUNK + TAG) this.push(this.open(this.pending.take(CHUNK + TAG), false));
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     if (this.key) {
-      this.parts.push(chunk);
-      this.pendingBytes += chunk.length;
+      this.pending.push(chunk);
       try {
         this.drain();
         done();
@@ -264,7 +249,7 @@ class AgeDecryptTransform extends Transform {
   override _flush(done: TransformCallback): void {
     try {
       if (!this.key) throw new AgeDecryptError("the encrypted file is truncated (it ends inside the age header)");
-      const rest = this.takeBytes(this.pendingBytes);
+      const rest = this.pending.take(this.pending.length);
       if (this.counter > 0 && rest.length === TAG) throw new AgeDecryptError("the encrypted file is truncated or corrupted (empty final chunk)");
       this.push(this.open(rest, true));
       this.key.fill(0);
