@@ -46,15 +46,17 @@ export async function resolveActiveSession(params: { sessionId: unknown; userId:
       revokedAt: true,
       lastSeenAt: true,
       mfaAt: true,
-      user: { select: { email: true, role: true, disabledAt: true, sessionsRevokedAt: true, mfaEnabledAt: true, identities: { select: { id: true }, take: 1 } } },
+      user: { select: { email: true, role: true, disabledAt: true, sessionsRevokedAt: true, mfaEnabledAt: true } },
     },
   });
   if (!row || row.userId !== userId) return null;
   if (row.revokedAt || row.expiresAt <= now) return null;
   const { user } = row;
+  if (user.disabledAt) return null;
   // A local account counts only once its TOTP is enrolled. An SSO account (linked identity) may have a session
   // without console TOTP: such sessions are issued only when the IdP proved MFA (lib/auth/oidc/sign-in-with-oidc.ts).
-  if (user.disabledAt || (!user.mfaEnabledAt && user.identities.length === 0)) return null;
+  // Looked up only in that rare case, not on every request.
+  if (!user.mfaEnabledAt && !(await prisma().userIdentity.findFirst({ where: { userId }, select: { id: true } }))) return null;
   if (user.sessionsRevokedAt && row.createdAt <= user.sessionsRevokedAt) return null;
 
   if (now.getTime() - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {
