@@ -5,6 +5,7 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { backupFixtureEnv } from "./e2e/fixtures/backups/env";
 import { E2E_METRICS_TOKEN } from "./e2e/fixtures/dashboard/metrics-token";
+import { e2eOidcProviders } from "./e2e/fixtures/oidc-e2e-providers";
 import { privacyFixtureEnv } from "./e2e/fixtures/privacy/env";
 import { restoreFixtureEnv } from "./e2e/fixtures/restores/env";
 
@@ -23,18 +24,7 @@ const restores = restoreFixtureEnv(port);
 // its client's secret. The console only does discovery when someone clicks the button, so the IdP may start later.
 process.env.OPSDECK_E2E_OIDC_IDP_PORT ??= String(port + 7);
 process.env.OPSDECK_OIDC_TESTIDP_SECRET ??= `e2e-${randomBytes(16).toString("hex")}`;
-const oidcProviders = [
-  {
-    id: "testidp",
-    name: "Test IdP",
-    issuer: `http://127.0.0.1:${process.env.OPSDECK_E2E_OIDC_IDP_PORT}`,
-    clientId: "opsdeck-e2e",
-    clientSecretEnv: "OPSDECK_OIDC_TESTIDP_SECRET",
-    scopes: ["openid", "email", "profile", "groups"],
-    roleMapping: { oncall: "operator" },
-    trustIdpMfa: true,
-  },
-];
+const oidcProviders = e2eOidcProviders(process.env.OPSDECK_E2E_OIDC_IDP_PORT);
 
 export default defineConfig({
   testDir: "e2e",

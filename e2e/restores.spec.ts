@@ -305,7 +305,8 @@ test("an operator has no Restores entry, gets the forbidden page, and a direct c
 
   const before = await fingerprint();
   const appBefore = await appState();
-  const runsBefore = (await e2eQuery<{ n: number }>("select count(*)::int as n from restore_runs"))[0]!.n;
+  // Only this service's runs: e2e/sso.spec.ts adds a run of its own for another service, in parallel.
+  const runsBefore = (await e2eQuery<{ n: number }>("select count(*)::int as n from restore_runs where service = $1", [SERVICE]))[0]!.n;
   const call = await page.request.post("/restores", {
     headers: { "Next-Action": serverActionId("startRestore"), Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8", Origin: baseURL! },
     data: JSON.stringify([{ service: SERVICE, backupId: `${env.project}/restore-db/20260101T000000000Z-x`, dropAndReplace: true, acceptDatabaseMismatch: false, confirmService: SERVICE, reason: "operator trying a restore" }]),
@@ -315,7 +316,7 @@ test("an operator has no Restores entry, gets the forbidden page, and a direct c
   expect(body).toContain('"code":"FORBIDDEN"');
   const denied = await e2eQuery<{ action: string; outcome: string }>("select action, outcome from audit_events where actor_email = $1 and action like 'restore.%' order by seq", [email]);
   expect(denied.map((r) => [r.action, r.outcome])).toEqual([["restore.run", "denied"]]);
-  expect((await e2eQuery<{ n: number }>("select count(*)::int as n from restore_runs"))[0]!.n).toBe(runsBefore);
+  expect((await e2eQuery<{ n: number }>("select count(*)::int as n from restore_runs where service = $1", [SERVICE]))[0]!.n).toBe(runsBefore);
   expect(await fingerprint()).toBe(before);
   expect(await appState()).toEqual(appBefore);
 });

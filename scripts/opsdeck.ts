@@ -2,8 +2,10 @@
  * `npm run opsdeck -- <group> <command> [flags]`: the console's command line.
  *   users create | list | reset-mfa | setup-link   (lib/users/cli-users.ts)
  *   audit verify                                  (lib/audit/cli-verify.ts)
+ *   break-glass enable | disable | status         (lib/auth/break-glass/cli-break-glass.ts)
  */
 import { runAuditVerifyCli } from "../lib/audit/cli-verify";
+import { BREAK_GLASS_USAGE, runBreakGlassCli } from "../lib/auth/break-glass/cli-break-glass";
 import { runUsersCli, USERS_USAGE } from "../lib/users/cli-users";
 
 const USAGE = `Usage: npm run opsdeck -- <command> [flags]
@@ -14,12 +16,17 @@ Commands:
   users reset-mfa --email E                                        remove a lost authenticator (break-glass)
   users setup-link --email E                                       a new one-time setup / password-reset link
   audit verify [--json]                                            verify the audit log's hash chain
+  break-glass enable --email E [--minutes N]                       let one local admin sign in with a password while
+                                                                   password sign-in is off (default 60 min, max 1440)
+  break-glass disable --email E                                    close that window and end its sessions
+  break-glass status                                               list open break-glass windows
 
 Run a command with --help for its flags.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   users: (argv) => runUsersCli(argv),
   "audit verify": (argv) => runAuditVerifyCli(argv),
+  "break-glass": (argv) => runBreakGlassCli(argv),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -27,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   const run = (group && command && COMMANDS[`${group} ${command}`]) || (group && COMMANDS[group]);
   if (!run) {
     const helpOnly = argv.length === 0 || argv.includes("--help") || argv.includes("-h");
-    process[helpOnly ? "stdout" : "stderr"].write(`${group === "users" ? USERS_USAGE : USAGE}\n`);
+    process[helpOnly ? "stdout" : "stderr"].write(`${group === "users" ? USERS_USAGE : group === "break-glass" ? BREAK_GLASS_USAGE : USAGE}\n`);
     return helpOnly ? 0 : 2;
   }
   return run(argv);

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { LogoIcon } from "@/components/icons";
 import { MobileNav } from "@/components/mobile-nav";
 import { NavLinks } from "@/components/nav-links";
+import { openBreakGlassWindows } from "@/lib/auth/break-glass/break-glass";
 import { consoleSectionsFor } from "@/lib/auth/console-nav";
 import { requireActor } from "@/lib/auth/require-actor";
 import { OPSDECK_VERSION } from "@/lib/version";
@@ -12,6 +13,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   // Signed-in area: anonymous visitors go to the sign-in page. (Each page and action still checks for itself.)
   const actor = await requireActor();
   const visibleHrefs = consoleSectionsFor(actor.role).map((s) => s.href);
+  // Every admin sees it while any break-glass window is open (opened from the CLI; lib/auth/break-glass/).
+  const breakGlass = actor.role === "admin" ? await openBreakGlassWindows() : [];
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -38,6 +41,17 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           </div>
         </div>
       </header>
+
+      {breakGlass.length > 0 ? (
+        <div role="alert" data-testid="break-glass-banner" className="bg-red-700 px-4 py-2 text-sm text-white lg:px-5">
+          <span className="font-semibold">Break-glass access is open</span> for{" "}
+          {breakGlass.map((w) => `${w.email} until ${w.until.toISOString().slice(0, 16).replace("T", " ")} UTC`).join(", ")}. Every use is audited. Close it on the
+          server:{" "}
+          <code className="font-mono text-xs whitespace-nowrap">
+            npm run opsdeck -- break-glass disable --email {breakGlass.length === 1 ? breakGlass[0]!.email : "…"}
+          </code>
+        </div>
+      ) : null}
 
       <div className="flex flex-1">
         <aside className="hidden w-56 shrink-0 flex-col border-r border-white/10 bg-slate-950 lg:sticky lg:top-14 lg:flex lg:h-[calc(100dvh-3.5rem)]">

@@ -15,6 +15,7 @@ import { signInSecondFactorAction } from "../auth/actions/sign-in-second-factor"
 import { signInWithPasswordAction } from "../auth/actions/sign-in-with-password";
 import { signOutAction } from "../auth/actions/sign-out";
 import { signInWithOidcAction } from "../auth/oidc/sign-in-with-oidc";
+import { stepUpWithOidcAction } from "../auth/oidc/step-up-with-oidc";
 import { restartContainerAction } from "../docker/actions/restart-container";
 import { restartServiceAction } from "../docker/actions/restart-service";
 import { startContainerAction } from "../docker/actions/start-container";
@@ -41,6 +42,7 @@ import {
 } from "../restores/actions";
 import { privacyRunAction } from "../privacy/actions";
 import { privacyReportAction } from "../privacy/report";
+import { allowIdentityLinkAction } from "../users/actions/allow-identity-link";
 import { changeUserRoleAction } from "../users/actions/change-role";
 import { createUserAction } from "../users/actions/create-user";
 import { deleteUserAction } from "../users/actions/delete-user";
@@ -49,6 +51,8 @@ import { enableUserAction } from "../users/actions/enable-user";
 import { issueSetupLinkAction } from "../users/actions/issue-setup-link";
 import { resetUserMfaAction } from "../users/actions/reset-mfa";
 import { revokeUserSessionsAction } from "../users/actions/revoke-user-sessions";
+import { revokeSsoSessionsAction } from "../users/actions/revoke-sso-sessions";
+import { unlinkIdentityAction } from "../users/actions/unlink-identity";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds actions of every input/output type
 export type AnyActionDefinition = ActionDefinition<any, any>;
@@ -84,6 +88,10 @@ export const ACTION_REGISTRY: readonly RegisteredAction[] = [
   { definition: resetUserMfaAction, allowed: ADMIN_ONLY },
   { definition: revokeUserSessionsAction, allowed: ADMIN_ONLY },
   { definition: deleteUserAction, allowed: ADMIN_ONLY },
+  // SSO users (admin): sign out every SSO user, allow linking an existing account to a provider, unlink an identity
+  { definition: revokeSsoSessionsAction, allowed: ADMIN_ONLY },
+  { definition: allowIdentityLinkAction, allowed: ADMIN_ONLY },
+  { definition: unlinkIdentityAction, allowed: ADMIN_ONLY },
   // Containers: restart / start / stop (operator, admin)
   { definition: restartContainerAction, allowed: OPERATOR_AND_ADMIN },
   { definition: startContainerAction, allowed: OPERATOR_AND_ADMIN },
@@ -107,6 +115,8 @@ export const ACTION_REGISTRY: readonly RegisteredAction[] = [
   { definition: restoreRollbackAction, allowed: ADMIN_ONLY },
   { definition: restoreDrillAction, allowed: ADMIN_ONLY },
   { definition: mfaStepUpAction, allowed: EVERY_ROLE },
+  // The same step-up for an SSO user without console TOTP: re-authentication at a linked IdP trusted for MFA (every signed-in role)
+  { definition: stepUpWithOidcAction, allowed: EVERY_ROLE },
   // Privacy checks: run now (operator, admin)
   { definition: privacyRunAction, allowed: OPERATOR_AND_ADMIN },
   // Privacy evidence report: an export tied to the audit chain (admin, auditor — audit.export)

@@ -7,12 +7,18 @@ import { randomUUID } from "node:crypto";
 import { performAction } from "../actions/perform-action";
 import { prisma } from "../db/prisma";
 import { log } from "../log/logger";
+import { passwordSignInEnabled } from "./password-sign-in-policy";
 import { createSetupToken, FIRST_ADMIN_LINK_TTL_MS, setupUrl } from "./setup-tokens";
 
 /** Returns the link it printed, or null when users exist already. */
 export async function announceFirstAdminSetup(baseUrl: string, now: Date = new Date()): Promise<string | null> {
   const users = await prisma().user.count();
   if (users > 0) return null;
+  // Password sign-in off: a first-admin link would only be refused (complete-setup.ts); the first admin comes from SSO.
+  if (!passwordSignInEnabled()) {
+    log.info("No accounts yet. Password sign-in is off: the first admin signs in with single sign-on, through a group OPSDECK_OIDC_PROVIDERS maps to admin");
+    return null;
+  }
   const { token } = await performAction(
     { actor: null, ip: null, userAgent: "opsdeck-boot", requestId: `boot-${randomUUID()}` },
     { action: "auth.setup-link.create", permission: "public", resource: { type: "setup_token" }, params: { purpose: "first-admin" } },

@@ -29,7 +29,7 @@ export async function auditSignInFailure(
 
 export async function auditSignInSuccess(
   ctx: ActionContext,
-  params: { user: { id: string; email: string; role: string }; method: SignInMethod; sessionId: string },
+  params: { user: { id: string; email: string; role: string }; method: SignInMethod; sessionId: string; breakGlass?: boolean },
 ) {
   await appendAuditEvent({
     action: "auth.signin",
@@ -37,7 +37,7 @@ export async function auditSignInSuccess(
     resourceId: params.user.id,
     outcome: "succeeded",
     actor: { id: params.user.id, email: params.user.email, role: params.user.role },
-    params: { email: params.user.email, method: params.method, sessionId: params.sessionId },
+    params: { email: params.user.email, method: params.method, sessionId: params.sessionId, ...(params.breakGlass ? { breakGlass: true } : {}) },
     ip: ctx.ip,
     userAgent: ctx.userAgent,
     requestId: ctx.requestId,

@@ -18,10 +18,16 @@ export type SignInFailureReason =
   | "bad_code"
   | "locked"
   | "disabled"
-  | "challenge_expired";
+  | "challenge_expired"
+  /** Password sign-in is turned off (OPSDECK_PASSWORD_SIGNIN=off) and the account has no open break-glass window. */
+  | "password_sign_in_disabled";
 
-/** Reasons that count towards the cool-down (a refusal while locked does not). */
-const COUNTED = ["no_such_user", "bad_password", "no_password", "bad_code", "disabled"];
+/**
+ * Reasons that count towards the cool-down (a refusal while locked does not). A refusal because password
+ * sign-in is off counts too: every account then locks after the same number of tries, so the cool-down
+ * does not tell which one has a break-glass window (whose wrong passwords count as bad_password).
+ */
+const COUNTED = ["no_such_user", "bad_password", "no_password", "bad_code", "disabled", "password_sign_in_disabled"];
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAt: Date; retryInMinutes: number; scope: "account" | "ip" };
 

@@ -197,6 +197,38 @@ export function oidcSecret(name: string, source: Record<string, string | undefin
   return value ? value : undefined;
 }
 
+/**
+ * Users page: an enabled admin who has not signed in for this many days (or, never signed in, was created
+ * that long ago) is flagged as unused — the runbook says remove unused admins promptly. Default 30.
+ */
+const staleAdminDaysSchema = z.preprocess(
+  emptyToUndefined,
+  z.coerce.number({ message: "expected a whole number of days (1-3650)" }).int({ message: "expected a whole number of days (1-3650)" }).min(1).max(3650).default(30),
+);
+
+export function staleAdminDays(source: Record<string, string | undefined> = process.env): number {
+  const result = staleAdminDaysSchema.safeParse(source.OPSDECK_STALE_ADMIN_DAYS);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `OPSDECK_STALE_ADMIN_DAYS: ${i.message}`));
+  return result.data;
+}
+
+/**
+ * OPSDECK_PASSWORD_SIGNIN: "on" (default) or "off". Off: only SSO signs in, plus a break-glass account
+ * inside a window opened from the CLI (lib/auth/password-sign-in-policy.ts; refused at boot without SSO).
+ */
+const passwordSignInSchema = z.preprocess(
+  (value) => (typeof value === "string" ? (value.trim() === "" ? undefined : value.trim().toLowerCase()) : value),
+  z.enum(["on", "off"], { message: 'expected "on" (the default) or "off" (only single sign-on; needs OPSDECK_OIDC_PROVIDERS)' }).default("on"),
+);
+
+export type PasswordSignInSetting = z.infer<typeof passwordSignInSchema>;
+
+export function passwordSignInEnv(source: Record<string, string | undefined> = process.env): PasswordSignInSetting {
+  const result = passwordSignInSchema.safeParse(source.OPSDECK_PASSWORD_SIGNIN);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `OPSDECK_PASSWORD_SIGNIN: ${i.message}`));
+  return result.data;
+}
+
 /** Read-only snapshot of the raw process environment, for boot code that must pass it on to children. */
 export function rawEnv(): Readonly<Record<string, string | undefined>> {
   return process.env;

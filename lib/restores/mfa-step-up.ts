@@ -3,7 +3,9 @@
  * session proved MFA within the last 5 minutes. Otherwise it is refused with `MFA_REQUIRED`, which
  * the wizard answers by asking for a code and calling `proveMfaAgain` (the `auth.mfa.step_up`
  * action), which checks the code against the user's authenticator (no replay of a used step) and
- * moves the session's `mfaAt` to now.
+ * moves the session's `mfaAt` to now. An SSO user without console TOTP re-authenticates at their IdP
+ * instead (lib/auth/oidc/step-up-with-oidc.ts, `auth.mfa.step_up.oidc`), which moves `mfaAt` the same way;
+ * `stepUpMethods` (lib/auth/step-up-methods.ts) tells the UI which of the two a user has.
  */
 import type { Actor } from "../actions/action-context";
 import { decryptMfaSecret } from "../auth/mfa-secret-encryption";
@@ -13,7 +15,7 @@ import { AppError } from "../errors/app-error";
 
 export const MFA_STEP_UP_WINDOW_MS = 5 * 60_000;
 
-export const MFA_REQUIRED_MESSAGE = "Prove your second factor again: enter the current code from your authenticator app (a restore needs MFA within the last 5 minutes).";
+export const MFA_REQUIRED_MESSAGE = "Prove your second factor again: a restore or a rollback needs MFA within the last 5 minutes.";
 
 /** Throws MFA_REQUIRED unless the actor's session proved MFA within the window. */
 export function requireRecentMfa(actor: Pick<Actor, "mfaAt"> | null, now: Date = new Date()): void {
@@ -35,7 +37,12 @@ export async function proveMfaAgain(actor: Pick<Actor, "userId" | "sessionId">, 
   // Same statement checks and records the step: a code cannot be replayed within its window.
   const { count } = await prisma().user.updateMany({ where: { id: user.id, OR: [{ mfaLastStep: null }, { mfaLastStep: { lt: step } }] }, data: { mfaLastStep: step } });
   if (count !== 1) throw new AppError("INVALID_INPUT", "That code was used already. Wait for the next code and try again.");
-  const updated = await prisma().userSession.updateMany({ where: { id: actor.sessionId, userId: actor.userId, revokedAt: null }, data: { mfaAt: now } });
+  return markSessionMfaProven(actor, now);
+}
+
+/** This session proved MFA just now (TOTP step-up, or an IdP re-authentication with MFA): its mfaAt moves to `now`. */
+export async function markSessionMfaProven(actor: Pick<Actor, "userId" | "sessionId">, now: Date = new Date()): Promise<Date> {
+  const updated = await prisma().userSession.updateMany({ where: { id: actor.sessionId, userId: actor.userId, revokedAt: null, expiresAt: { gt: now } }, data: { mfaAt: now } });
   if (updated.count !== 1) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again to continue.");
   return now;
 }

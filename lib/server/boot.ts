@@ -5,6 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { assertPasswordSignInConfig } from "../auth/password-sign-in-policy";
 import { parseBootEnv, publishRuntimeEnv, type BootEnv } from "../config/env";
 import { checkDatabaseReachable, describeDatabaseUrl } from "../db/check-database";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded-postgres";
@@ -25,6 +26,8 @@ export type BootedConsole = {
 export async function bootConsole(source: Record<string, string | undefined> = process.env): Promise<BootedConsole> {
   const bootEnv = parseBootEnv(source);
   setLogLevel(bootEnv.LOG_LEVEL);
+  // OPSDECK_PASSWORD_SIGNIN=off needs an SSO provider (else nobody could sign in): refused before anything starts.
+  if (assertPasswordSignInConfig(source) === "off") log.info("Password sign-in is off: only single sign-on (and an open break-glass window) signs in");
   const dataDir = path.resolve(bootEnv.OPSDECK_DATA_DIR);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 

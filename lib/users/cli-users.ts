@@ -117,11 +117,11 @@ export async function runUsersCli(argv: string[], io: Io = defaultIo): Promise<n
   try {
     const address = email?.success ? email.data : "";
     if (command === "list") {
-      const users = await prisma().user.findMany({ orderBy: { createdAt: "asc" }, select: { email: true, role: true, disabledAt: true, passwordHash: true, mfaEnabledAt: true, lastSignInAt: true } });
+      const users = await prisma().user.findMany({ orderBy: { createdAt: "asc" }, select: { email: true, role: true, disabledAt: true, passwordHash: true, mfaEnabledAt: true, lastSignInAt: true, _count: { select: { identities: true } } } });
       if (users.length === 0) io.out("No users yet.");
       for (const u of users)
         io.out(
-          `${u.email.padEnd(36)} ${u.role.padEnd(9)} ${(u.disabledAt ? "disabled" : u.passwordHash ? "active" : "invited").padEnd(9)} ${(u.mfaEnabledAt ? "mfa" : "no-mfa").padEnd(7)} last sign-in ${u.lastSignInAt?.toISOString() ?? "never"}`,
+          `${u.email.padEnd(36)} ${u.role.padEnd(9)} ${(u.disabledAt ? "disabled" : u.passwordHash || u._count.identities > 0 ? "active" : "invited").padEnd(9)} ${(u.mfaEnabledAt ? "mfa" : "no-mfa").padEnd(7)} ${(u._count.identities > 0 ? "sso" : "local").padEnd(5)} last sign-in ${u.lastSignInAt?.toISOString() ?? "never"}`,
         );
       return 0;
     }

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { FormAlert } from "@/components/form-controls";
 import { getCurrentActor } from "@/lib/auth/current-actor";
 import { hasAnyUser } from "@/lib/auth/has-users";
+import { passwordSignInEnabled } from "@/lib/auth/password-sign-in-policy";
 import { publicOidcProviders } from "@/lib/auth/oidc/public-providers";
 import { ssoMessage } from "@/lib/auth/oidc/sign-in-with-oidc";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
@@ -21,17 +22,31 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const fresh = !(await hasAnyUser());
   const ssoProviders = publicOidcProviders();
   const ssoError = ssoMessage(params.sso);
+  // OPSDECK_PASSWORD_SIGNIN=off: no password form, only SSO — except at /sign-in?break-glass=1, for an account
+  // whose break-glass window was opened on the server (the action still refuses everyone else).
+  const passwordsOn = passwordSignInEnabled();
+  const breakGlass = !passwordsOn && params["break-glass"] === "1";
+  const showPasswordForm = passwordsOn || breakGlass;
 
   return (
     <AuthCard
       title="Sign in to Opsdeck"
-      description="Your password, then a code from your authenticator app."
+      description={passwordsOn ? "Your password, then a code from your authenticator app." : "With your organisation's single sign-on."}
       footer={<>No account? Ask an admin of this console to invite you.</>}
     >
       <div className="space-y-5">
         {params["signed-out"] ? <FormAlert tone="success">You are signed out.</FormAlert> : null}
         {params.expired ? <FormAlert tone="info">Your sign-in expired. Enter your email and password again.</FormAlert> : null}
-        {fresh ? (
+        {params["password-saved"] ? (
+          <FormAlert tone="success">Your password is saved. Password sign-in is turned off on this console, so sign in with single sign-on.</FormAlert>
+        ) : null}
+        {fresh && !passwordsOn ? (
+          <FormAlert tone="info">
+            <p className="font-semibold">This console has no accounts yet.</p>
+            <p className="mt-1">Sign in with single sign-on: the first person in a group the identity provider maps to admin becomes an admin.</p>
+          </FormAlert>
+        ) : null}
+        {fresh && passwordsOn ? (
           <FormAlert tone="info">
             <p className="font-semibold">This console has no accounts yet.</p>
             <p className="mt-1">Open the one-time setup link printed in the console&apos;s log when it started, or create the first admin on the server:</p>
@@ -54,10 +69,21 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
                 Sign in with {p.name}
               </a>
             ))}
-            <p className="text-center text-xs text-slate-500">or with your Opsdeck password</p>
+            {showPasswordForm ? <p className="text-center text-xs text-slate-500">or with your Opsdeck password</p> : null}
           </div>
         ) : null}
-        <SignInForm next={next} />
+        {passwordsOn ? null : (
+          <p className="text-center text-sm text-slate-600" data-testid="password-sign-in-off">
+            Password sign-in is turned off on this console.
+          </p>
+        )}
+        {breakGlass ? (
+          <FormAlert tone="warning">
+            <p className="font-semibold">Break-glass sign-in</p>
+            <p className="mt-1">Only for an admin whose break-glass window was opened on the server. Every use is audited and shown to all admins.</p>
+          </FormAlert>
+        ) : null}
+        {showPasswordForm ? <SignInForm next={next} /> : null}
       </div>
     </AuthCard>
   );

@@ -9,6 +9,7 @@ import { revalidatePath } from "next/cache";
 import { executeAction } from "@/lib/actions/define-action";
 import { requestContext } from "@/lib/actions/request-context";
 import { can } from "@/lib/auth/policy";
+import { stepUpMethods, type StepUpMethods } from "@/lib/auth/step-up-methods";
 import { mfaStepUpAction, restoreDrillAction, restoreDryRunAction, restorePreflightAction, restoreRollbackAction, restoreRunAction } from "@/lib/restores/actions";
 import { restoreCandidates, toRunView, type RestoreCandidate, type RestoreRunView } from "@/lib/restores/restore-page-data";
 import { getRestoreRun } from "@/lib/restores/restore-runs";
@@ -65,4 +66,11 @@ export async function runDrill(input: { service: string; backupId?: string }) {
 
 export async function stepUpMfa(input: { code: string }) {
   return executeAction(mfaStepUpAction, await requestContext(), input);
+}
+
+/** How this user proves MFA again: their authenticator (TOTP), or a re-authentication at a linked, trusted IdP. */
+export async function stepUpOptions(): Promise<StepUpMethods> {
+  const ctx = await requestContext();
+  if (!ctx.actor) return { kind: "none" };
+  return stepUpMethods(ctx.actor.userId);
 }

@@ -4,7 +4,8 @@
  * The restore wizard (admin): 1 choose the service and a backup (filter by name, e.g. pre-upgrade-…;
  * incompatible ones are shown with the reason and cannot be chosen) → 2 preflight: every check with
  * its result → 3 the plan (a dry run records it and stops) → 4 confirm: type the service name, give
- * a reason, prove MFA again when asked (TOTP step-up) → 5 the run page shows the progress.
+ * a reason, prove MFA again when asked (TOTP, or a re-authentication at the user's IdP) → 5 the run page
+ * shows the progress.
  * Every step is checked again on the server.
  */
 import Link from "next/link";
@@ -292,6 +293,11 @@ export function RestoreWizard({ services }: { services: RestorableService[] }) {
                   code={code}
                   onCode={setCode}
                   onSubmit={() => void proveMfa()}
+                  onIdpConfirmed={() => {
+                    // Confirmed at the IdP (popup): the session's MFA is fresh, so the restore goes again, the form intact.
+                    setNeedMfa(false);
+                    void restore();
+                  }}
                   ready={pending === null && confirm.trim() === service && reason.trim().length >= 3}
                   label={pending === "mfa" || pending === "run" ? "Checking…" : "Verify and restore"}
                 />

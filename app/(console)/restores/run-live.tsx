@@ -5,7 +5,7 @@
  * runs, so the step list, bytes and percent move and survive a page reload (everything is read from
  * restore_runs). When it ends: the report (verification, duration, safety backup), the failed step,
  * the dependents left stopped and why, and the rollback from the safety backup (same guards: typed
- * service name, reason, MFA step-up).
+ * service name, reason, MFA step-up by TOTP or at the user's IdP).
  */
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -314,6 +314,10 @@ function RollbackForm({ run }: { run: RestoreRunView }) {
           code={code}
           onCode={setCode}
           onSubmit={() => void prove()}
+          onIdpConfirmed={() => {
+            setNeedMfa(false);
+            void rollback();
+          }}
           ready={!pending && confirm.trim() === run.service && reason.trim().length >= 3}
           label="Verify and roll back"
         />

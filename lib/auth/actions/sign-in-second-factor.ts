@@ -10,8 +10,10 @@ import type { ActionContext } from "../../actions/action-context";
 import { defineAction } from "../../actions/define-action";
 import { prisma } from "../../db/prisma";
 import { AppError } from "../../errors/app-error";
+import { breakGlassWindowOpenFor } from "../break-glass/break-glass";
 import { loadMfaChallenge, recordWrongCode, type LoadedChallenge } from "../mfa-challenge";
 import { decryptMfaSecret } from "../mfa-secret-encryption";
+import { passwordSignInEnabled } from "../password-sign-in-policy";
 import { consumeRecoveryCode } from "../recovery-codes";
 import { auditSignInFailure, auditSignInSuccess, type SignInMethod } from "../sign-in-audit";
 import { checkSignInThrottle, recordSignInAttempt, tooManyAttemptsMessage } from "../sign-in-throttle";
@@ -98,7 +100,9 @@ export const signInSecondFactorAction = defineAction({
     if (!session) throw new AppError("UNAUTHENTICATED", CHALLENGE_EXPIRED_MESSAGE);
 
     await recordSignInAttempt({ email: user.email, ip: ctx.ip, success: true });
-    await auditSignInSuccess(ctx, { user, method, sessionId: session.id });
+    // Password sign-in off: a session for an account in its break-glass window is marked (lib/auth/break-glass/).
+    const breakGlass = !passwordSignInEnabled() && (await breakGlassWindowOpenFor(user.id, now));
+    await auditSignInSuccess(ctx, { user, method, sessionId: session.id, breakGlass });
     return { userId: user.id, sessionId: session.id, method };
   },
 });

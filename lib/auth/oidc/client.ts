@@ -39,27 +39,61 @@ export function resetOidcConfigurations() {
   configurations.clear();
 }
 
-export type OidcFlowState = { providerId: string; state: string; nonce: string; codeVerifier: string; next: string };
+/** A sign-in flow (`purpose` absent on cookies written before step-up existed: still a sign-in). */
+export type OidcFlowState = { providerId: string; state: string; nonce: string; codeVerifier: string; next: string; purpose?: "sign-in" };
 
-/** The URL to send the browser to, and the secrets to keep (encrypted, httpOnly) until the callback. */
-export async function beginAuthorization(provider: OidcProviderConfig, redirectUri: string, next: string): Promise<{ url: URL; flow: OidcFlowState }> {
+/**
+ * A step-up flow: a signed-in user re-authenticates at the IdP (prompt=login, max_age=0) to prove MFA again
+ * for THIS session. Bound to the session and the user it was started for. It has `returnTo` instead of
+ * `next` on purpose: the sign-in action's flow schema requires `next`, so a step-up flow can never be
+ * replayed as a sign-in (and the step-up action refuses anything not marked "step-up").
+ */
+export type OidcStepUpFlowState = { purpose: "step-up"; providerId: string; state: string; nonce: string; codeVerifier: string; sessionId: string; userId: string; returnTo: string };
+
+export type AnyOidcFlowState = OidcFlowState | OidcStepUpFlowState;
+
+export function isStepUpFlow(flow: AnyOidcFlowState | null | undefined): flow is OidcStepUpFlowState {
+  return flow?.purpose === "step-up";
+}
+
+async function authorizationUrl(provider: OidcProviderConfig, redirectUri: string, extra: Record<string, string> = {}) {
   const config = await oidcConfiguration(provider);
   const codeVerifier = oidc.randomPKCECodeVerifier();
-  const flow: OidcFlowState = { providerId: provider.id, state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier, next };
+  const secrets = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier };
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: redirectUri,
     scope: provider.scopes.join(" "),
     response_type: "code",
     code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: "S256",
-    state: flow.state,
-    nonce: flow.nonce,
+    state: secrets.state,
+    nonce: secrets.nonce,
+    ...extra,
   });
-  return { url, flow };
+  return { url, secrets };
+}
+
+/** The URL to send the browser to, and the secrets to keep (encrypted, httpOnly) until the callback. */
+export async function beginAuthorization(provider: OidcProviderConfig, redirectUri: string, next: string): Promise<{ url: URL; flow: OidcFlowState }> {
+  const { url, secrets } = await authorizationUrl(provider, redirectUri);
+  return { url, flow: { purpose: "sign-in", providerId: provider.id, ...secrets, next } };
+}
+
+/**
+ * Step-up: the same code flow, but the IdP must authenticate the user again now (`prompt=login`) and say when
+ * (`max_age=0` makes `auth_time` mandatory in the ID token), whatever session the user has there.
+ */
+export async function beginStepUpAuthorization(
+  provider: OidcProviderConfig,
+  redirectUri: string,
+  bind: { sessionId: string; userId: string; returnTo: string },
+): Promise<{ url: URL; flow: OidcStepUpFlowState }> {
+  const { url, secrets } = await authorizationUrl(provider, redirectUri, { prompt: "login", max_age: "0" });
+  return { url, flow: { purpose: "step-up", providerId: provider.id, ...secrets, ...bind } };
 }
 
 /** Exchanges the code and returns the verified ID token claims (throws on any failed check). */
-export async function completeAuthorization(provider: OidcProviderConfig, callbackUrl: URL, flow: OidcFlowState): Promise<Record<string, unknown>> {
+export async function completeAuthorization(provider: OidcProviderConfig, callbackUrl: URL, flow: Pick<AnyOidcFlowState, "state" | "nonce" | "codeVerifier">): Promise<Record<string, unknown>> {
   const config = await oidcConfiguration(provider);
   const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
     pkceCodeVerifier: flow.codeVerifier,

@@ -18,6 +18,7 @@ import { createMfaChallenge } from "../mfa-challenge";
 import type { Role } from "../policy";
 import { recordSignInAttempt } from "../sign-in-throttle";
 import { createUserSession } from "../user-sessions";
+import { consumeLinkGrant, findUsableLinkGrant } from "../../users/identity-link-grants";
 import { completeAuthorization, type OidcFlowState } from "./client";
 import { groupsFromClaims, idpProvedMfa, mapGroupsToRole, oidcProvider, type OidcProviderConfig } from "./config";
 
@@ -78,7 +79,8 @@ async function refuse(
   throw new AppError(params.reason === "invalid_response" || params.reason === "provider_unknown" ? "UNAUTHENTICATED" : "FORBIDDEN", message, { logDetail: detail ?? `SSO refused: ${params.reason}` });
 }
 
-const flowSchema = z.object({ providerId: z.string().max(40), state: z.string().max(200), nonce: z.string().max(200), codeVerifier: z.string().max(200), next: z.string().max(2000) });
+// `purpose`: a step-up flow (lib/auth/oidc/step-up-with-oidc.ts) is refused here by name, not only by its missing `next`.
+const flowSchema = z.object({ purpose: z.literal("sign-in").optional(), providerId: z.string().max(40), state: z.string().max(200), nonce: z.string().max(200), codeVerifier: z.string().max(200), next: z.string().max(2000) });
 
 export const signInWithOidcAction = defineAction({
   action: "auth.signin.oidc",
@@ -136,13 +138,32 @@ export const signInWithOidcAction = defineAction({
       if (!email) return refuse(ctx, provider, { reason: "no_email", ...who }, NO_EMAIL_MESSAGE);
       const existing = await prisma().user.findUnique({ where: { email }, select: { id: true, email: true, role: true, disabledAt: true, mfaEnabledAt: true } });
       if (existing) {
-        if (!(provider.linkVerifiedEmail && emailVerified)) return refuse(ctx, provider, { reason: "email_in_use", userId: existing.id, ...who }, EMAIL_IN_USE_MESSAGE);
+        // Linking needs the provider's verified-email opt-in, or an admin's single-use grant for (this user, this
+        // provider) — never for an email the IdP says is unverified (lib/users/identity-link-grants.ts).
+        const byVerifiedEmail = provider.linkVerifiedEmail && emailVerified;
+        const grant = byVerifiedEmail || claims.email_verified === false ? null : await findUsableLinkGrant(existing.id, provider.id, now);
+        if (!byVerifiedEmail && !grant) return refuse(ctx, provider, { reason: "email_in_use", userId: existing.id, ...who }, EMAIL_IN_USE_MESSAGE);
         if (existing.disabledAt) return refuse(ctx, provider, { reason: "disabled", userId: existing.id, ...who }, DISABLED_MESSAGE);
         previousRole = existing.role;
-        await prisma().$transaction([
-          prisma().userIdentity.create({ data: { id: randomUUID(), userId: existing.id, providerId: provider.id, issuer, subject, email, createdAt: now } }),
-          prisma().user.update({ where: { id: existing.id }, data: { role }, select: { id: true } }),
-        ]);
+        const linked = await prisma().$transaction(async (tx) => {
+          // The grant is consumed in the same transaction as the link: a racing sign-in finds it used.
+          if (grant && !(await consumeLinkGrant(tx, grant.id, now))) return false;
+          await tx.userIdentity.create({ data: { id: randomUUID(), userId: existing.id, providerId: provider.id, issuer, subject, email, createdAt: now } });
+          await tx.user.update({ where: { id: existing.id }, data: { role }, select: { id: true } });
+          return true;
+        });
+        if (!linked) return refuse(ctx, provider, { reason: "email_in_use", userId: existing.id, ...who }, EMAIL_IN_USE_MESSAGE);
+        await appendAuditEvent({
+          action: "user.identity.linked",
+          resourceType: "user",
+          resourceId: existing.id,
+          outcome: "succeeded",
+          actor: null,
+          params: { email: existing.email, provider: provider.id, subject, via: grant ? "admin_grant" : "verified_email", grantId: grant?.id ?? null },
+          ip: ctx.ip,
+          userAgent: ctx.userAgent,
+          requestId: ctx.requestId,
+        });
         user = { ...existing, role };
       } else {
         const id = randomUUID();

@@ -18,6 +18,8 @@ export async function completeSetup(_previous: SetupState, form: FormData): Prom
     confirmPassword: form.get("confirmPassword"),
   });
   if (!result.ok) return { error: result.error.message, fieldErrors: result.error.fieldErrors };
+  // Password sign-in is off: the password is saved, but only single sign-on signs in.
+  if (!result.data.challengeId) redirect("/sign-in?password-saved=1");
   await setChallengeCookie(result.data.challengeId);
   redirect(`/sign-in/${result.data.next}`);
 }

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { FormAlert } from "@/components/form-controls";
 import { buttonStyles } from "@/components/form-styles";
+import { FIRST_ADMIN_NEEDS_SSO_MESSAGE } from "@/lib/auth/actions/complete-setup";
+import { passwordSignInEnabled } from "@/lib/auth/password-sign-in-policy";
 import { lookUpSetupToken } from "@/lib/auth/setup-tokens";
 import { AuthCard } from "../../auth-card";
 import { SetupForm } from "./setup-form";
@@ -34,6 +37,20 @@ export default async function SetupPage({ params }: { params: Promise<{ token: s
     );
 
   const { purpose, email } = lookup.token;
+  const passwordsOn = passwordSignInEnabled();
+  if (purpose === "first-admin" && !passwordsOn)
+    return (
+      <AuthCard title="Sign in with single sign-on" description="Password sign-in is turned off on this console.">
+        <div className="space-y-4 text-sm text-slate-700">
+          <p>{FIRST_ADMIN_NEEDS_SSO_MESSAGE}</p>
+          <p>
+            <Link href="/sign-in" className={buttonStyles.link}>
+              Go to sign-in
+            </Link>
+          </p>
+        </div>
+      </AuthCard>
+    );
   const title = purpose === "first-admin" ? "Create the first admin" : purpose === "reset" ? "Choose a new password" : "Set up your account";
   const description =
     purpose === "first-admin"
@@ -41,8 +58,14 @@ export default async function SetupPage({ params }: { params: Promise<{ token: s
       : purpose === "reset"
         ? "Setting a new password ends your other sessions. Then sign in with your authenticator code."
         : "Choose a password, then set up an authenticator app for the second step.";
+  const note = passwordsOn ? null : "Password sign-in is turned off on this console: your password is saved for later, and you sign in with single sign-on.";
   return (
     <AuthCard title={title} description={description} footer={<>This link works once and expires {expiresAt(lookup.token.expiresAt)}.</>}>
+      {note ? (
+        <FormAlert tone="info" className="mb-5">
+          {note}
+        </FormAlert>
+      ) : null}
       <SetupForm token={token} fixedEmail={purpose === "first-admin" ? null : email} submitLabel={purpose === "first-admin" ? "Create admin account" : "Save password"} />
     </AuthCard>
   );

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { executeAction, type ActionResult } from "@/lib/actions/define-action";
 import { requestContext } from "@/lib/actions/request-context";
+import { allowIdentityLinkAction } from "@/lib/users/actions/allow-identity-link";
 import { changeUserRoleAction } from "@/lib/users/actions/change-role";
 import { createUserAction } from "@/lib/users/actions/create-user";
 import { deleteUserAction } from "@/lib/users/actions/delete-user";
@@ -11,6 +12,8 @@ import { enableUserAction } from "@/lib/users/actions/enable-user";
 import { issueSetupLinkAction } from "@/lib/users/actions/issue-setup-link";
 import { resetUserMfaAction } from "@/lib/users/actions/reset-mfa";
 import { revokeUserSessionsAction } from "@/lib/users/actions/revoke-user-sessions";
+import { revokeSsoSessionsAction } from "@/lib/users/actions/revoke-sso-sessions";
+import { unlinkIdentityAction } from "@/lib/users/actions/unlink-identity";
 
 const PAGE = "/admin/users";
 
@@ -60,6 +63,25 @@ export async function issueSetupLink(userId: string) {
 
 export async function deleteUser(userId: string) {
   const result = await executeAction(deleteUserAction, await requestContext(), { userId });
+  revalidatePath(PAGE);
+  return result;
+}
+
+/** Every SSO user (or those linked to one provider) must sign in again. */
+export async function revokeSsoSessions(providerId: string | null) {
+  const result = await executeAction(revokeSsoSessionsAction, await requestContext(), { providerId: providerId ?? undefined });
+  revalidatePath(PAGE);
+  return result;
+}
+
+export async function allowIdentityLink(userId: string, providerId: string) {
+  const result = await executeAction(allowIdentityLinkAction, await requestContext(), { userId, providerId });
+  revalidatePath(PAGE);
+  return result;
+}
+
+export async function unlinkIdentity(userId: string, identityId: string) {
+  const result = await executeAction(unlinkIdentityAction, await requestContext(), { userId, identityId });
   revalidatePath(PAGE);
   return result;
 }

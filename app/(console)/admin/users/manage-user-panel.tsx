@@ -4,9 +4,13 @@ import { useState, useTransition } from "react";
 import { buttonStyles, FormAlert, inputStyles } from "@/components/form-controls";
 import type { ActionResult } from "@/lib/actions/define-action";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/policy";
-import { changeUserRole, deleteUser, disableUser, enableUser, issueSetupLink, resetUserMfa, revokeUserSessions } from "./actions";
+import { formatRelative, formatUtc } from "@/lib/format/datetime";
+import { allowIdentityLink, changeUserRole, deleteUser, disableUser, enableUser, issueSetupLink, resetUserMfa, revokeUserSessions, unlinkIdentity } from "./actions";
 import { SetupLinkBox } from "./setup-link-box";
 import type { UserRowView } from "./users-list";
+
+/** A configured identity provider (id and display name). */
+export type ProviderOption = { id: string; name: string };
 
 type Confirmable = "disable" | "reset-mfa" | "revoke" | "delete";
 
@@ -17,12 +21,13 @@ const CONFIRM: Record<Confirmable, { question: (email: string) => string; button
   delete: { question: (e) => `Delete ${e}? The account is removed; its audit history stays.`, button: "Delete user", danger: true },
 };
 
-export function ManageUserPanel({ user }: { user: UserRowView }) {
+export function ManageUserPanel({ user, providers, now }: { user: UserRowView; providers: ProviderOption[]; now: string }) {
   const [role, setRole] = useState<Role>(user.role);
   const [confirming, setConfirming] = useState<Confirmable | null>(null);
   const [message, setMessage] = useState<{ tone: "success" | "error"; text: string } | null>(null);
   const [link, setLink] = useState<{ setupPath: string; expiresAt: string; purpose: "invite" | "reset" } | null>(null);
   const [pending, start] = useTransition();
+  const [unlinking, setUnlinking] = useState<UserRowView["identities"][number] | null>(null);
 
   function run<T>(action: () => Promise<ActionResult<T>>, success: string | ((data: T) => string)) {
     start(async () => {
@@ -44,6 +49,7 @@ export function ManageUserPanel({ user }: { user: UserRowView }) {
     <div className="space-y-4 rounded-lg bg-slate-50 px-4 py-4 ring-1 ring-slate-200 ring-inset" aria-label={`Manage ${user.email}`} role="region">
       {message ? <FormAlert tone={message.tone}>{message.text}</FormAlert> : null}
       {link ? <SetupLinkBox email={user.email} setupPath={link.setupPath} expiresAt={link.expiresAt} purpose={link.purpose} /> : null}
+
 
       <div className="flex flex-col gap-2 sm:flex-row sm:items-end">
         <div className="sm:w-56">
@@ -121,6 +127,109 @@ export function ManageUserPanel({ user }: { user: UserRowView }) {
         </div>
       )}
       {user.isSelf ? <p className="text-xs text-slate-600">You cannot disable or delete your own account.</p> : null}
+      <SignInMethods
+        user={user}
+        providers={providers}
+        now={now}
+        pending={pending}
+        unlinking={unlinking}
+        onUnlink={setUnlinking}
+        onConfirmUnlink={(identity) =>
+          run(
+            async () => {
+              const result = await unlinkIdentity(user.id, identity.id);
+              setUnlinking(null);
+              return result;
+            },
+            (d: { providerName: string }) => `${d.providerName} is unlinked from ${user.email}; they were signed out everywhere.`,
+          )
+        }
+        onAllow={(provider) =>
+          run(
+            () => allowIdentityLink(user.id, provider.id),
+            (d: { providerName: string; expiresAt: string }) =>
+              `${user.email} may now sign in with ${d.providerName} once, until ${formatUtc(d.expiresAt)}: that first sign-in (with the same email) links the account. Tell them to sign in with ${d.providerName} on the sign-in page.`,
+          )
+        }
+      />
     </div>
+  );
+}
+
+type Identity = UserRowView["identities"][number];
+
+/** The user's ways to sign in: the console password, each linked identity (with Unlink), and "Allow sign-in with …". */
+function SignInMethods(props: {
+  user: UserRowView;
+  providers: ProviderOption[];
+  now: string;
+  pending: boolean;
+  unlinking: Identity | null;
+  onUnlink: (identity: Identity | null) => void;
+  onConfirmUnlink: (identity: Identity) => void;
+  onAllow: (provider: ProviderOption) => void;
+}) {
+  const { user, providers, now, pending, unlinking } = props;
+  const nowDate = new Date(now);
+  const linkable = providers.filter((p) => !user.identities.some((i) => i.providerId === p.id));
+  if (user.identities.length === 0 && providers.length === 0) return null;
+  return (
+    <section aria-label={`Sign-in methods of ${user.email}`} className="space-y-2">
+      <h3 className="text-sm font-medium text-slate-900">Sign-in methods</h3>
+      <ul className="divide-y divide-slate-200 rounded-lg bg-white ring-1 ring-slate-200 ring-inset">
+        <li className="px-3 py-2 text-sm text-slate-700">
+          <span className="font-medium text-slate-900">Console password</span> — {user.hasPassword ? "set" : "not set"}
+        </li>
+        {user.identities.map((identity) => (
+          <li key={identity.id} className="flex flex-col gap-2 px-3 py-2 text-sm sm:flex-row sm:items-center sm:justify-between" data-identity-provider={identity.providerId}>
+            <div className="min-w-0 text-slate-700">
+              <span className={`font-medium ${identity.providerRemoved ? "text-slate-500 italic" : "text-slate-900"}`}>{identity.providerName}</span>
+              {identity.email ? <span className="break-words"> ({identity.email})</span> : null} — linked {formatUtc(identity.createdAt).replace(/, \d\d:\d\d UTC$/, "")}, last sign-in{" "}
+              {identity.lastSignInAt ? <span title={formatUtc(identity.lastSignInAt)}>{formatRelative(identity.lastSignInAt, nowDate)}</span> : "never"}
+            </div>
+            {unlinking?.id === identity.id ? null : (
+              <button type="button" disabled={pending} className={`${buttonStyles.secondary} shrink-0`} onClick={() => props.onUnlink(identity)}>
+                Unlink {identity.providerName}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {unlinking ? (
+        <div className="space-y-3 rounded-lg bg-white px-3 py-3 ring-1 ring-amber-300 ring-inset">
+          <p className="text-sm text-slate-900">
+            Unlink {unlinking.providerName} from {user.email}? They can no longer sign in with it (a later sign-in with it is refused unless you allow it again), and they are signed out everywhere.
+          </p>
+          <div className="flex flex-wrap gap-2">
+            <button type="button" disabled={pending} className={buttonStyles.danger} onClick={() => props.onConfirmUnlink(unlinking)}>
+              {pending ? "Working…" : "Unlink"}
+            </button>
+            <button type="button" disabled={pending} className={buttonStyles.secondary} onClick={() => props.onUnlink(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {linkable.length > 0 && user.status !== "disabled" ? (
+        <div className="space-y-2">
+          <p className="text-sm text-slate-600">
+            An existing account is never linked to an identity provider by email alone. Allow it once: their next sign-in with that provider (same email, within 72 hours) links the account.
+          </p>
+          <div className="flex flex-wrap gap-2">
+            {linkable.map((p) => {
+              const grant = user.linkGrants.find((g) => g.providerId === p.id);
+              return (
+                <div key={p.id} className="flex flex-col gap-1">
+                  <button type="button" disabled={pending} className={buttonStyles.secondary} onClick={() => props.onAllow(p)}>
+                    {grant ? `Allow sign-in with ${p.name} again` : `Allow sign-in with ${p.name}`}
+                  </button>
+                  {grant ? <span className="text-xs text-slate-600">Allowed until {formatUtc(grant.expiresAt)}, not used yet</span> : null}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      ) : null}
+    </section>
   );
 }

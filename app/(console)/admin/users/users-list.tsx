@@ -6,10 +6,12 @@
  */
 import { Fragment, useState } from "react";
 import { buttonStyles } from "@/components/form-controls";
+import { WarningIcon } from "@/components/icons";
 import { StatusBadge, type Status } from "@/components/status-badge";
 import { ROLE_LABELS, type Role } from "@/lib/auth/policy";
 import { formatRelative, formatUtc } from "@/lib/format/datetime";
-import { ManageUserPanel } from "./manage-user-panel";
+import { describeStaleAdmin } from "@/lib/users/stale-admins";
+import { ManageUserPanel, type ProviderOption } from "./manage-user-panel";
 
 export type UserRowView = {
   id: string;
@@ -23,6 +25,12 @@ export type UserRowView = {
   createdAt: string;
   inviteExpiresAt: string | null;
   isSelf: boolean;
+  /** "Local" and/or the identity providers' names. */
+  sources: string[];
+  identities: { id: string; providerId: string; providerName: string; providerRemoved: boolean; email: string | null; createdAt: string; lastSignInAt: string | null }[];
+  linkGrants: { providerId: string; expiresAt: string }[];
+  /** Set when this is an enabled admin who has not signed in for the configured number of days. */
+  stale: { idleDays: number; neverSignedIn: boolean } | null;
 };
 
 const STATUS: Record<UserRowView["status"], { status: Status; label: string }> = {
@@ -41,8 +49,35 @@ function StatusCell({ user }: { user: UserRowView }) {
 }
 
 function MfaCell({ user }: { user: UserRowView }) {
-  return user.mfaEnrolled ? <StatusBadge status="ok" label="MFA on" /> : <StatusBadge status="warn" label="MFA not set up" />;
+  if (user.mfaEnrolled) return <StatusBadge status="ok" label="MFA on" />;
+  // An SSO user without console TOTP who has signed in: only possible when their IdP proved MFA.
+  if (user.identities.length > 0 && user.lastSignInAt) return <StatusBadge status="ok" label="MFA at IdP" />;
+  return <StatusBadge status="warn" label="MFA not set up" />;
 }
+
+function SourceCell({ user }: { user: UserRowView }) {
+  return (
+    <ul className="flex flex-col gap-0.5" aria-label={`Sign-in sources of ${user.email}`}>
+      {user.sources.map((s) => (
+        <li key={s} className={s.endsWith("(removed)") ? "text-slate-500 italic" : "text-slate-900"}>
+          {s}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The unused-admin flag; wraps (unlike a badge) so the table still fits at 1280 px. */
+function StaleFlag({ user }: { user: UserRowView }) {
+  return user.stale ? (
+    <p className="mt-1 flex max-w-48 items-start gap-1 rounded-md bg-amber-50 px-2 py-0.5 text-xs font-medium whitespace-normal text-amber-900 ring-1 ring-amber-600/30 ring-inset" data-stale-flag>
+      <WarningIcon className="mt-px size-3.5 shrink-0" />
+      {describeStaleAdmin(user.stale)}
+    </p>
+  ) : null;
+}
+
+const createdDate = (u: UserRowView) => formatUtc(u.createdAt).replace(/, \d\d:\d\d UTC$/, "");
 
 function Who({ user }: { user: UserRowView }) {
   return (
@@ -52,6 +87,9 @@ function Who({ user }: { user: UserRowView }) {
         {user.isSelf ? <span className="ml-1.5 text-xs font-normal text-slate-600">(you)</span> : null}
       </p>
       {user.name ? <p className="text-sm text-slate-600">{user.name}</p> : null}
+      <p className="text-xs text-slate-600" title={formatUtc(user.createdAt)}>
+        Created {createdDate(user)}
+      </p>
     </div>
   );
 }
@@ -64,7 +102,7 @@ function ManageButton({ user, open, onToggle }: { user: UserRowView; open: boole
   );
 }
 
-export function UsersList({ users, now }: { users: UserRowView[]; now: string }) {
+export function UsersList({ users, now, providers }: { users: UserRowView[]; now: string; providers: ProviderOption[] }) {
   const [openId, setOpenId] = useState<string | null>(null);
   const toggle = (id: string) => setOpenId((current) => (current === id ? null : id));
   const nowDate = new Date(now);
@@ -86,13 +124,13 @@ export function UsersList({ users, now }: { users: UserRowView[]; now: string })
               Status
             </th>
             <th scope="col" className="px-3 py-2">
+              Source
+            </th>
+            <th scope="col" className="px-3 py-2">
               MFA
             </th>
             <th scope="col" className="px-3 py-2">
               Last sign-in
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Created
             </th>
             <th scope="col" className="py-2 pl-3">
               <span className="sr-only">Actions</span>
@@ -111,11 +149,14 @@ export function UsersList({ users, now }: { users: UserRowView[]; now: string })
                   <StatusCell user={u} />
                 </td>
                 <td className="px-3 py-3 align-top">
+                  <SourceCell user={u} />
+                </td>
+                <td className="px-3 py-3 align-top">
                   <MfaCell user={u} />
                 </td>
-                <td className="px-3 py-3 align-top whitespace-nowrap text-slate-700">{lastSignIn(u)}</td>
-                <td className="px-3 py-3 align-top whitespace-nowrap text-slate-700" title={formatUtc(u.createdAt)}>
-                  {formatUtc(u.createdAt).replace(/, \d\d:\d\d UTC$/, "")}
+                <td className="px-3 py-3 align-top text-slate-700">
+                  <div className="whitespace-nowrap">{lastSignIn(u)}</div>
+                  <StaleFlag user={u} />
                 </td>
                 <td className="py-3 pl-3 text-right align-top">
                   <ManageButton user={u} open={openId === u.id} onToggle={() => toggle(u.id)} />
@@ -124,7 +165,7 @@ export function UsersList({ users, now }: { users: UserRowView[]; now: string })
               {openId === u.id ? (
                 <tr>
                   <td colSpan={7} className="pb-4">
-                    <ManageUserPanel user={u} />
+                    <ManageUserPanel user={u} providers={providers} now={now} />
                   </td>
                 </tr>
               ) : null}
@@ -147,9 +188,10 @@ export function UsersList({ users, now }: { users: UserRowView[]; now: string })
               <MfaCell user={u} />
             </div>
             <p className="text-sm text-slate-600">
-              Last sign-in {lastSignIn(u)} · created {formatUtc(u.createdAt).replace(/, \d\d:\d\d UTC$/, "")}
+              Signs in with {u.sources.join(", ")} · last sign-in {lastSignIn(u)}
             </p>
-            {openId === u.id ? <ManageUserPanel user={u} /> : null}
+            <StaleFlag user={u} />
+            {openId === u.id ? <ManageUserPanel user={u} providers={providers} now={now} /> : null}
           </li>
         ))}
       </ul>
