@@ -9,7 +9,13 @@ export class PgSampleStore implements SampleStore {
   constructor(private readonly db: pg.Pool | pg.ClientBase) {}
 
   /** Upserts points (a minute written twice keeps the later figures). */
-  async write(points: MinutePoint[]): Promise<void> {
+  async write(batch: MinutePoint[]): Promise<void> {
+    // One row per (engine, container, minute) per statement: Postgres refuses an upsert that touches a row twice
+    // ("ON CONFLICT DO UPDATE command cannot affect row a second time"), and a batch can hold the same minute
+    // twice (a stream re-opened within the minute, points kept from a failed write). The later point wins.
+    const byKey = new Map<string, MinutePoint>();
+    for (const p of batch) byKey.set(`${p.engineId}\u0000${p.containerId}\u0000${p.minute.getTime()}`, p);
+    const points = [...byKey.values()];
     if (points.length === 0) return;
     await this.db.query(
       `insert into container_samples
