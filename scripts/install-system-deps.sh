@@ -3,7 +3,7 @@
 #   chromium        - Playwright drives Debian's Chromium (no browser download)
 #   docker.io       - a real Docker engine for the fixture stack
 #   busybox-static  - the root of the locally built fixture base image (no registry reachable)
-#   postgresql, redis-server, clickhouse-server - real servers run inside the PostHog-like fixture stack
+#   postgresql, redis-server, clickhouse-server, clickhouse-client - real servers run inside the PostHog-like fixture stack
 set -euo pipefail
 
 missing=()
@@ -13,6 +13,7 @@ command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)   # fixture stack: real Postgres 15
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)               # fixture stack: real Redis 7
 [ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server)    # fixture stack: real ClickHouse
+[ -x /usr/bin/clickhouse-client ] || missing+=(clickhouse-client)    # fixture stack: backups exec clickhouse-client in the container (only "Recommends" of the server package)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)              # TLS-expiry probe test certificate
 [ -x /usr/bin/age ] || missing+=(age)                                 # backups: an age-encrypted backup must open with the age CLI
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)                    # backups: rsync-over-SSH remote copies on loopback

@@ -28,6 +28,14 @@ export async function createTestDatabase(prefix = "t"): Promise<{ name: string; 
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl() });
       await c.connect();
+      // A pool that was just ended may still have sockets open on the server for a moment; forcing them closed
+      // then makes the server send "terminating connection due to administrator command" to a client nobody
+      // listens to any more (an uncaught error that fails the run). Give them up to 3 s to go by themselves.
+      for (let i = 0; i < 30; i++) {
+        const { rows } = await c.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
+        if (rows[0]!.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await c.query(`drop database if exists "${name}" with (force)`);
       await c.end();
     },
