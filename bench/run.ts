@@ -7,12 +7,14 @@ import { benchBackup } from "./backup";
 import { benchColdStart } from "./cold-start";
 import { benchDashboard } from "./dashboard";
 import { benchRestore } from "./restore";
+import { benchSso } from "./sso";
 
 const benches: Record<string, { peer: string; run: () => Promise<string[][]> }> = {
   "cold-start": { peer: "embedded Postgres alone", run: benchColdStart },
   audit: { peer: "plain SQL on the same rows, same run", run: benchAudit },
   dashboard: { peer: "docker stats --no-stream / naive stats() fan-out, same run", run: benchDashboard },
   backup: { peer: "docker exec … pg_dump -Fc > file, same run, rounds interleaved", run: benchBackup },
+  sso: { peer: "bare openid-client authorizationCodeGrant, same IdP, same run, rounds interleaved", run: benchSso },
   restore: { peer: "docker exec -i … pg_restore (same argv) < file, same run, rounds interleaved", run: benchRestore },
 };
 
