@@ -29,7 +29,7 @@ describe("boot check: off needs single sign-on", () => {
       const source = { OPSDECK_PASSWORD_SIGNIN: "off", OPSDECK_OIDC_PROVIDERS: providers };
       expect(() => assertPasswordSignInConfig(source)).toThrow(ConfigError);
       const [problem] = passwordSignInConfigProblems(source);
-      expect(problem).toMatch(/OPSDECK_PASSWORD_SIGNIN: is off, but OPSDECK_OIDC_PROVIDERS configures no single sign-on provider, so nobody could sign in/);
+      expect(problem).toMatch(/OPSDECK_PASSWORD_SIGNIN: is off, but neither OPSDECK_OIDC_ISSUER nor OPSDECK_OIDC_PROVIDERS configures a single sign-on provider, so nobody could sign in/);
     }
   });
 
@@ -46,13 +46,16 @@ describe("boot check: off needs single sign-on", () => {
   it("is what the console's boot checks, before it touches the data dir or a database", async () => {
     const { bootConsole } = await import("../server/boot");
     const dataDir = `/tmp/opsdeck-never-created-${process.pid}`;
-    await expect(bootConsole({ OPSDECK_PASSWORD_SIGNIN: "off", OPSDECK_DATA_DIR: dataDir })).rejects.toThrow(/OPSDECK_PASSWORD_SIGNIN: is off, but OPSDECK_OIDC_PROVIDERS configures no/);
+    await expect(bootConsole({ OPSDECK_PASSWORD_SIGNIN: "off", OPSDECK_DATA_DIR: dataDir })).rejects.toThrow(/OPSDECK_PASSWORD_SIGNIN: is off, but neither OPSDECK_OIDC_ISSUER nor OPSDECK_OIDC_PROVIDERS configures/);
     await expect(bootConsole({ OPSDECK_PASSWORD_SIGNIN: "maybe", OPSDECK_DATA_DIR: dataDir })).rejects.toBeInstanceOf(ConfigError);
     expect(existsSync(dataDir)).toBe(false);
   });
 
   it("accepts off with a provider, and on with or without one", () => {
     expect(assertPasswordSignInConfig({ OPSDECK_PASSWORD_SIGNIN: "off", OPSDECK_OIDC_PROVIDERS: PROVIDERS })).toBe("off");
+    // The one-provider shorthand counts too; a broken shorthand is refused like a broken list.
+    expect(assertPasswordSignInConfig({ OPSDECK_PASSWORD_SIGNIN: "off", OPSDECK_OIDC_ISSUER: "https://idp.example.com", OPSDECK_OIDC_CLIENT_ID: "opsdeck", OPSDECK_OIDC_DEFAULT_ROLE: "viewer" })).toBe("off");
+    expect(() => assertPasswordSignInConfig({ OPSDECK_PASSWORD_SIGNIN: "off", OPSDECK_OIDC_ISSUER: "https://idp.example.com", OPSDECK_OIDC_DEFAULT_ROLE: "viewer" })).toThrow(/OPSDECK_OIDC_CLIENT_ID: required/);
     expect(assertPasswordSignInConfig({})).toBe("on");
     expect(assertPasswordSignInConfig({ OPSDECK_PASSWORD_SIGNIN: "on", OPSDECK_OIDC_PROVIDERS: "{broken" })).toBe("on"); // SSO buttons hide, passwords work
   });

@@ -20,8 +20,8 @@
  */
 import type { ActionContext } from "../actions/action-context";
 import { appendAuditEvent } from "../audit/append-audit-event";
-import { ConfigError, oidcProvidersEnv, oidcSecret, passwordSignInEnv, type PasswordSignInSetting } from "../config/env";
-import { parseOidcProviders } from "./oidc/config";
+import { ConfigError, passwordSignInEnv, type PasswordSignInSetting } from "../config/env";
+import { parseOidcSettings } from "./oidc/config";
 
 export type { PasswordSignInSetting };
 
@@ -54,14 +54,14 @@ export function passwordSignInConfigProblems(source: Record<string, string | und
   if (setting === "on") return [];
   let providers: number;
   try {
-    providers = parseOidcProviders(oidcProvidersEnv(source), (name) => oidcSecret(name, source)).length;
+    providers = parseOidcSettings(source).length;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return [...error.problems, "OPSDECK_PASSWORD_SIGNIN: is off, so single sign-on is the only way in, but OPSDECK_OIDC_PROVIDERS is not valid (see above)"];
+    return [...error.problems, "OPSDECK_PASSWORD_SIGNIN: is off, so single sign-on is the only way in, but the SSO configuration is not valid (see above)"];
   }
   if (providers === 0)
     return [
-      "OPSDECK_PASSWORD_SIGNIN: is off, but OPSDECK_OIDC_PROVIDERS configures no single sign-on provider, so nobody could sign in. Configure a provider, or remove OPSDECK_PASSWORD_SIGNIN (or set it to on).",
+      "OPSDECK_PASSWORD_SIGNIN: is off, but neither OPSDECK_OIDC_ISSUER nor OPSDECK_OIDC_PROVIDERS configures a single sign-on provider, so nobody could sign in. Configure a provider, or remove OPSDECK_PASSWORD_SIGNIN (or set it to on).",
     ];
   return [];
 }

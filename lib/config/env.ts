@@ -191,6 +191,35 @@ export function oidcProvidersEnv(source: Record<string, string | undefined> = pr
   return value ? value : undefined;
 }
 
+/**
+ * The one-provider shorthand (the common install: one IdP), read as plain strings and validated in
+ * lib/auth/oidc/config.ts: OPSDECK_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _NAME, _ID, _SCOPES, _GROUPS_CLAIM,
+ * _ROLE_MAPPING ("ops-admins=admin,oncall=viewer"), _DEFAULT_ROLE, _TRUST_MFA, _MFA_ACR_VALUES.
+ */
+export const OIDC_SHORTHAND_VARS = [
+  "OPSDECK_OIDC_ISSUER",
+  "OPSDECK_OIDC_CLIENT_ID",
+  "OPSDECK_OIDC_CLIENT_SECRET",
+  "OPSDECK_OIDC_NAME",
+  "OPSDECK_OIDC_ID",
+  "OPSDECK_OIDC_SCOPES",
+  "OPSDECK_OIDC_GROUPS_CLAIM",
+  "OPSDECK_OIDC_ROLE_MAPPING",
+  "OPSDECK_OIDC_DEFAULT_ROLE",
+  "OPSDECK_OIDC_TRUST_MFA",
+  "OPSDECK_OIDC_MFA_ACR_VALUES",
+] as const;
+export type OidcShorthandEnv = Partial<Record<(typeof OIDC_SHORTHAND_VARS)[number], string>>;
+
+export function oidcShorthandEnv(source: Record<string, string | undefined> = process.env): OidcShorthandEnv {
+  const out: OidcShorthandEnv = {};
+  for (const name of OIDC_SHORTHAND_VARS) {
+    const value = source[name]?.trim();
+    if (value) out[name] = value;
+  }
+  return out;
+}
+
 /** A provider's client secret, by the env var name its config gives (never the secret itself in config). */
 export function oidcSecret(name: string, source: Record<string, string | undefined> = process.env): string | undefined {
   const value = source[name];

@@ -7,7 +7,7 @@
  * own TOTP is still required.
  */
 import { z } from "zod";
-import { ConfigError, oidcProvidersEnv, oidcSecret } from "../../config/env";
+import { ConfigError, oidcProvidersEnv, oidcSecret, oidcShorthandEnv, type OidcShorthandEnv } from "../../config/env";
 import { ROLES, type Role } from "../policy";
 
 /** `amr` values (RFC 8176) that show a second factor or a phishing-resistant authenticator. */
@@ -74,9 +74,89 @@ export function parseOidcProviders(raw: string | undefined, secretOf: (name: str
   });
 }
 
+/** Which shorthand variable each provider field comes from (for error messages that name what to change). */
+const SHORTHAND_FIELD_VAR: Record<string, keyof OidcShorthandEnv> = {
+  id: "OPSDECK_OIDC_ID",
+  name: "OPSDECK_OIDC_NAME",
+  issuer: "OPSDECK_OIDC_ISSUER",
+  clientId: "OPSDECK_OIDC_CLIENT_ID",
+  scopes: "OPSDECK_OIDC_SCOPES",
+  groupsClaim: "OPSDECK_OIDC_GROUPS_CLAIM",
+  roleMapping: "OPSDECK_OIDC_ROLE_MAPPING",
+  defaultRole: "OPSDECK_OIDC_DEFAULT_ROLE",
+  trustIdpMfa: "OPSDECK_OIDC_TRUST_MFA",
+  mfaAcrValues: "OPSDECK_OIDC_MFA_ACR_VALUES",
+};
+
+const words = (value: string) => value.split(/[\s,]+/).filter(Boolean);
+
+/**
+ * One provider from the flat OPSDECK_OIDC_* variables (the issue's "OPSDECK_OIDC_ISSUER, client id and
+ * secret, scopes"), or null when OPSDECK_OIDC_ISSUER is unset. The same schema and defaults as one entry of
+ * OPSDECK_OIDC_PROVIDERS; the client secret is OPSDECK_OIDC_CLIENT_SECRET itself.
+ */
+export function parseOidcShorthand(vars: OidcShorthandEnv): OidcProviderConfig | null {
+  if (!vars.OPSDECK_OIDC_ISSUER) {
+    const stray = Object.keys(vars);
+    if (stray.length > 0) throw new ConfigError([`${stray[0]}: is set but OPSDECK_OIDC_ISSUER is not; set the identity provider's issuer URL too (or unset ${stray.join(", ")})`]);
+    return null;
+  }
+  const problems: string[] = [];
+  const roleMapping: Record<string, string> = {};
+  for (const pair of vars.OPSDECK_OIDC_ROLE_MAPPING ? vars.OPSDECK_OIDC_ROLE_MAPPING.split(",").map((p) => p.trim()).filter(Boolean) : []) {
+    const eq = pair.lastIndexOf("=");
+    if (eq <= 0 || eq === pair.length - 1) problems.push(`OPSDECK_OIDC_ROLE_MAPPING: "${pair}" is not group=role; expected e.g. ops-admins=admin,oncall=viewer`);
+    else roleMapping[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  let trustIdpMfa: boolean | undefined;
+  const trust = vars.OPSDECK_OIDC_TRUST_MFA?.toLowerCase();
+  if (trust === "true" || trust === "1" || trust === "yes") trustIdpMfa = true;
+  else if (trust === "false" || trust === "0" || trust === "no") trustIdpMfa = false;
+  else if (trust !== undefined) problems.push(`OPSDECK_OIDC_TRUST_MFA: expected true or false, got "${vars.OPSDECK_OIDC_TRUST_MFA}"`);
+  if (problems.length) throw new ConfigError(problems);
+
+  const candidate: Record<string, unknown> = {
+    id: vars.OPSDECK_OIDC_ID ?? "sso",
+    name: vars.OPSDECK_OIDC_NAME ?? "Single sign-on",
+    issuer: vars.OPSDECK_OIDC_ISSUER,
+    clientId: vars.OPSDECK_OIDC_CLIENT_ID ?? "",
+    roleMapping,
+  };
+  if (vars.OPSDECK_OIDC_CLIENT_SECRET) candidate.clientSecretEnv = "OPSDECK_OIDC_CLIENT_SECRET";
+  if (vars.OPSDECK_OIDC_SCOPES) candidate.scopes = words(vars.OPSDECK_OIDC_SCOPES);
+  if (vars.OPSDECK_OIDC_GROUPS_CLAIM) candidate.groupsClaim = vars.OPSDECK_OIDC_GROUPS_CLAIM;
+  if (vars.OPSDECK_OIDC_DEFAULT_ROLE) candidate.defaultRole = vars.OPSDECK_OIDC_DEFAULT_ROLE;
+  if (trustIdpMfa !== undefined) candidate.trustIdpMfa = trustIdpMfa;
+  if (vars.OPSDECK_OIDC_MFA_ACR_VALUES) candidate.mfaAcrValues = words(vars.OPSDECK_OIDC_MFA_ACR_VALUES);
+
+  const result = oidcProviderSchema.safeParse(candidate);
+  if (!result.success)
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const field = String(i.path[0] ?? "");
+        const name = field === "clientId" && !vars.OPSDECK_OIDC_CLIENT_ID ? "OPSDECK_OIDC_CLIENT_ID" : (SHORTHAND_FIELD_VAR[field] ?? "OPSDECK_OIDC_ISSUER");
+        return field === "clientId" && !vars.OPSDECK_OIDC_CLIENT_ID ? `${name}: required with OPSDECK_OIDC_ISSUER (the client id registered at the identity provider)` : `${name}: ${i.message}`;
+      }),
+    );
+  return { ...result.data, clientSecret: vars.OPSDECK_OIDC_CLIENT_SECRET };
+}
+
+/**
+ * Every configured provider: OPSDECK_OIDC_PROVIDERS (several IdPs) plus the one-provider shorthand
+ * (OPSDECK_OIDC_ISSUER …). Empty when SSO is off; ConfigError when either is invalid or ids collide.
+ */
+export function parseOidcSettings(source?: Record<string, string | undefined>): OidcProviderConfig[] {
+  const list = parseOidcProviders(oidcProvidersEnv(source), (name) => oidcSecret(name, source));
+  const single = parseOidcShorthand(oidcShorthandEnv(source));
+  if (!single) return list;
+  if (list.some((p) => p.id === single.id))
+    throw new ConfigError([`OPSDECK_OIDC_ID: "${single.id}" is also a provider id in OPSDECK_OIDC_PROVIDERS; set OPSDECK_OIDC_ID to another short name`]);
+  return [...list, single];
+}
+
 /** The configured providers (empty when SSO is off). */
 export function oidcProviders(): OidcProviderConfig[] {
-  return parseOidcProviders(oidcProvidersEnv());
+  return parseOidcSettings();
 }
 
 export function oidcProvider(id: string): OidcProviderConfig | null {

@@ -90,6 +90,28 @@ describe("SSO sign-in with a real OpenID Provider", () => {
     expect(rows.at(-1)).toMatchObject({ action: "auth.signin", outcome: "succeeded", params: { method: "oidc", provider: "test", mfa: "idp", role: "admin" } });
   });
 
+  it("signs in through the one-provider shorthand (OPSDECK_OIDC_ISSUER, client id and secret, scopes, mapping)", async () => {
+    vi.stubEnv("OPSDECK_OIDC_PROVIDERS", "");
+    vi.stubEnv("OPSDECK_OIDC_ISSUER", idp.issuer);
+    vi.stubEnv("OPSDECK_OIDC_CLIENT_ID", idp.clientId);
+    vi.stubEnv("OPSDECK_OIDC_CLIENT_SECRET", idp.clientSecret);
+    vi.stubEnv("OPSDECK_OIDC_SCOPES", "openid email profile groups");
+    vi.stubEnv("OPSDECK_OIDC_ROLE_MAPPING", "operators=operator");
+    vi.stubEnv("OPSDECK_OIDC_TRUST_MFA", "true");
+    resetOidcConfigurations();
+    try {
+      const provider = oidcProvider("sso")!;
+      expect(provider).toMatchObject({ id: "sso", issuer: idp.issuer });
+      const { url, flow } = await beginAuthorization(provider, REDIRECT, "/dashboard");
+      const callback = await loginAtIdp(url, { as: "oscar", amr: ["pwd", "mfa"], stopAt: REDIRECT });
+      const result = await executeAction(signInWithOidcAction, anonymous(), { providerId: "sso", callbackUrl: callback.toString(), flow });
+      expect(result).toMatchObject({ ok: true, data: { kind: "session", role: "operator" } });
+    } finally {
+      for (const name of ["OPSDECK_OIDC_ISSUER", "OPSDECK_OIDC_CLIENT_ID", "OPSDECK_OIDC_CLIENT_SECRET", "OPSDECK_OIDC_SCOPES", "OPSDECK_OIDC_ROLE_MAPPING", "OPSDECK_OIDC_TRUST_MFA"]) vi.stubEnv(name, "");
+      configure();
+    }
+  });
+
   it.each([
     ["oscar", "operator"],
     ["cleo", "auditor"],
