@@ -1,7 +1,8 @@
 /**
  * Password sign-in turned off (OPSDECK_PASSWORD_SIGNIN=off) in a browser. The shared e2e console has password
  * sign-in on, so this spec starts a console of its own (port base + 8, a fresh data dir with its embedded
- * Postgres, the same SSO provider list as the shared one) and stops it at the end.
+ * Postgres) and a test IdP of its own (port base + 9, e2e/fixtures/oidc-idp.ts), configured with the
+ * one-provider shorthand (OPSDECK_OIDC_ISSUER …), and stops both at the end.
  *
  * The sign-in page offers only single sign-on; the break-glass form (/sign-in?break-glass=1) refuses a normal
  * admin (audited denied); after `break-glass enable` on the server, that admin signs in with password + TOTP
@@ -14,16 +15,20 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
-import { e2eOidcProviders } from "./fixtures/oidc-e2e-providers";
+import { startTestIdp, type TestIdp } from "./fixtures/oidc-idp";
 import { E2E_PASSWORD, freshTotp, uniqueEmail } from "./helpers/identity";
 
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 const PORT = Number(process.env.OPSDECK_E2E_PORT ?? 3210) + 8;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
+const IDP_PORT = PORT + 1;
+const IDP_SECRET = `pwoff-${process.pid}-${Date.now().toString(36)}-idp-client-secret`;
+const SSO_ADMIN_EMAIL = "first-admin-sso@idp.e2e.example.com";
 const OFF_MESSAGE = "Password sign-in is turned off on this console. Sign in with single sign-on instead.";
 
 let server: ChildProcess | undefined;
+let idp: TestIdp | undefined;
 let dataDir = "";
 let serverOutput = "";
 
@@ -71,6 +76,13 @@ async function waitForHealth(deadlineMs: number) {
 test.beforeAll(async () => {
   test.setTimeout(150_000);
   dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-password-off-"));
+  idp = await startTestIdp({
+    port: IDP_PORT,
+    clientId: "opsdeck-pwoff",
+    clientSecret: IDP_SECRET,
+    redirectUris: [`${ORIGIN}/api/auth/oidc/testidp/callback`],
+    accounts: { root: { email: SSO_ADMIN_EMAIL, name: "Rita Root", groups: ["ops-admins"] } },
+  });
   server = spawn("node_modules/.bin/tsx", ["server.ts"], {
     env: {
       NODE_ENV: "production",
@@ -78,8 +90,15 @@ test.beforeAll(async () => {
       OPSDECK_HOST: "127.0.0.1",
       OPSDECK_DATA_DIR: dataDir,
       OPSDECK_PASSWORD_SIGNIN: "off",
-      OPSDECK_OIDC_PROVIDERS: JSON.stringify(e2eOidcProviders(process.env.OPSDECK_E2E_OIDC_IDP_PORT)),
-      OPSDECK_OIDC_TESTIDP_SECRET: process.env.OPSDECK_OIDC_TESTIDP_SECRET,
+      // The one-provider shorthand (README "Single sign-on"), with its own IdP.
+      OPSDECK_OIDC_ISSUER: `http://127.0.0.1:${IDP_PORT}`,
+      OPSDECK_OIDC_CLIENT_ID: "opsdeck-pwoff",
+      OPSDECK_OIDC_CLIENT_SECRET: IDP_SECRET,
+      OPSDECK_OIDC_ID: "testidp",
+      OPSDECK_OIDC_NAME: "Test IdP",
+      OPSDECK_OIDC_SCOPES: "openid email profile groups",
+      OPSDECK_OIDC_ROLE_MAPPING: "ops-admins=admin",
+      OPSDECK_OIDC_TRUST_MFA: "true",
       NEXT_TELEMETRY_DISABLED: "1",
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/root",
@@ -101,6 +120,7 @@ test.afterAll(async () => {
     const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 30_000))]);
     if (timedOut) server.kill("SIGKILL");
   }
+  await idp?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -181,4 +201,19 @@ test("with a break-glass window opened on the server, that admin signs in with p
   await page.goto(`${ORIGIN}/sign-in?break-glass=1`);
   await fillPasswordForm(page, email);
   await expect(page.getByRole("alert").filter({ hasText: OFF_MESSAGE })).toBeVisible();
+});
+
+test("with password sign-in off, a member of the IdP's admin group signs in through single sign-on and is an admin", async ({ page }) => {
+  await page.goto(`${ORIGIN}/sign-in`);
+  await page.getByRole("link", { name: "Sign in with Test IdP" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${idp!.issuer}/interaction/`));
+  await page.getByLabel("Account").fill("root");
+  await page.getByLabel("AMR").fill("pwd,hwk"); // a security key: the IdP proved MFA
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("button", { name: new RegExp(SSO_ADMIN_EMAIL.replace(/[.]/g, "\\.")) })).toContainText("Admin");
+  await expect(page.getByRole("link", { name: "Admin" })).toBeVisible();
+
+  const rows = await auditFor(SSO_ADMIN_EMAIL);
+  expect(rows.filter((r) => r.action === "auth.signin").at(-1)).toMatchObject({ outcome: "succeeded", params: { method: "oidc", provider: "testidp", mfa: "idp", role: "admin" } });
 });
