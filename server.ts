@@ -15,7 +15,7 @@ import { recoverInterruptedRuns } from "./lib/backups/backup-runs";
 import { registerPrivacyJobs } from "./lib/privacy/jobs";
 import { registerRestoreDrillJobs } from "./lib/restores/restore-jobs";
 import { recoverInterruptedRestoreRuns } from "./lib/restores/restore-runs";
-import { jobs, startJobs, stopJobs } from "./lib/jobs/boss";
+import { jobs, markJobsStopping, startJobs, stopJobs } from "./lib/jobs/boss";
 import { log } from "./lib/log/logger";
 import { bootConsole } from "./lib/server/boot";
 import { CLIENT_IP_HEADER, clientIp } from "./lib/server/client-ip";
@@ -75,6 +75,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
+    markJobsStopping();
     log.info(`Received ${signal}; shutting down`);
     server.close();
     server.closeAllConnections();

