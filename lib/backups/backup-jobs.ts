@@ -6,7 +6,9 @@
  * - `backup-run`: one job per scheduled occurrence ({scheduleId}, from backup_schedules, one pg-boss
  *   schedule per row keyed by its id) or per queued manual run ({runId});
  * - `backup-maintenance` (daily 04:30 UTC): recovery sweep, retention of every service, verification
- *   of each service's newest backup.
+ *   of each service's newest backup;
+ * - `backup-missed-check` (every 5 minutes): a schedule's slot that passed without a run is POSTed to
+ *   BACKUP_WEBHOOK_URL (`backup.missed`) and audited, once per slot (check-missed-backups.ts).
  * Without registered jobs (tests, a console without pg-boss) manual backups run in-process.
  */
 import type { PgBoss } from "pg-boss";
@@ -19,6 +21,7 @@ import { backupRoot } from "./backup-paths";
 import { claimBackupRun, getRun, listRuns, recoverInterruptedRuns, type BackupRunRow } from "./backup-runs";
 import { getSchedule, listSchedules } from "./backup-schedules";
 import { backupServices, resolveBackupTarget, type ResolvedBackupTarget } from "./backup-target";
+import { checkMissedBackups } from "./check-missed-backups";
 import { keyIdOf, loadBackupKeys } from "./encryption/age-keys";
 import { listBackupsOnDisk } from "./list-backups";
 import type { RequestedBy } from "./manifest";
@@ -31,6 +34,9 @@ import { verifyBackup } from "./verify-backup";
 export const BACKUP_RUN_QUEUE = "backup-run";
 export const BACKUP_MAINTENANCE_QUEUE = "backup-maintenance";
 export const BACKUP_MAINTENANCE_CRON = "30 4 * * *";
+/** Maintenance runs daily: missed slots are looked for on their own, every 5 minutes. */
+export const BACKUP_MISSED_CHECK_QUEUE = "backup-missed-check";
+export const BACKUP_MISSED_CHECK_CRON = "*/5 * * * *";
 
 const state = globalThis as unknown as { __opsdeckBackupBoss?: PgBoss };
 
@@ -109,6 +115,8 @@ export async function registerBackupJobs(boss: PgBoss, options: { work?: boolean
   await boss.createQueue(BACKUP_RUN_QUEUE, { retryLimit: 0, expireInSeconds: 12 * 3600 });
   await boss.createQueue(BACKUP_MAINTENANCE_QUEUE, { policy: "singleton", retryLimit: 0, expireInSeconds: 12 * 3600 });
   await boss.schedule(BACKUP_MAINTENANCE_QUEUE, BACKUP_MAINTENANCE_CRON, {}, { tz: "UTC", missed: "once" });
+  await boss.createQueue(BACKUP_MISSED_CHECK_QUEUE, { policy: "exclusive", retryLimit: 0, expireInSeconds: 15 * 60 });
+  await boss.schedule(BACKUP_MISSED_CHECK_QUEUE, BACKUP_MISSED_CHECK_CRON, {}, { tz: "UTC", missed: "once" });
   await syncBackupSchedules(boss);
   if (options.work !== false) {
     await boss.work<RunJobData>(BACKUP_RUN_QUEUE, { localConcurrency: 2 }, async (jobs) => {
@@ -119,6 +127,10 @@ export async function registerBackupJobs(boss: PgBoss, options: { work?: boolean
     });
     await boss.work(BACKUP_MAINTENANCE_QUEUE, async () => {
       log.info("Backup maintenance finished", await runBackupMaintenance());
+    });
+    await boss.work(BACKUP_MISSED_CHECK_QUEUE, async () => {
+      const notified = await checkMissedBackups();
+      if (notified.length > 0) log.info("Missed backups notified", { count: notified.length });
     });
   }
   state.__opsdeckBackupBoss = boss;
