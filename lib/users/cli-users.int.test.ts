@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { superuserQuery, useMigratedTestDatabase } from "@/test/test-database";
@@ -33,7 +33,7 @@ describe("npm run opsdeck -- users …", () => {
     expect(r.out[1]).toMatch(/^Open https:\/\/ops\.example\.com\/setup\/[\w-]{43} to choose a password and set up MFA \(valid until .+, works once\)\.$/);
     const audit = await superuserQuery(db.url, "select outcome, user_agent, params from audit_events where action = 'user.create' order by seq");
     expect(audit).toMatchObject([
-      { outcome: "started", user_agent: "opsdeck-cli", params: { email: "root@example.com", role: "admin", via: "cli" } },
+      { outcome: "started", user_agent: "opsdeck-cli", params: { email: "root@example.com", role: "admin", via: "cli", osUser: userInfo().username } },
       { outcome: "succeeded" },
     ]);
   });

@@ -8,17 +8,15 @@
  *   users reset-mfa --email E
  *   users setup-link --email E [--base-url URL]
  */
-import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { ActionContext } from "../actions/action-context";
-import { performAction } from "../actions/perform-action";
 import { ROLES, type Role } from "../auth/policy";
 import { setupUrl } from "../auth/setup-tokens";
-import { CliUsageError, openCliDatabase } from "../cli/cli-database";
+import { auditedCliAction as audited, openCliDatabaseOrExplain, processIo, type CliIo } from "../cli/cli-command";
+import { CliUsageError } from "../cli/cli-database";
 import { bootEnvSchema, rawEnv } from "../config/env";
 import { prisma } from "../db/prisma";
-import { AppError, isAppError } from "../errors/app-error";
+import { AppError } from "../errors/app-error";
 import { createUser } from "./create-user";
 import { findUserForUpdate } from "./find-user";
 import { issueSetupLink } from "./issue-setup-link";
@@ -34,29 +32,11 @@ Roles: ${ROLES.join(", ")}. Without --password-stdin, "create" prints a one-time
 where the user chooses a password and sets up MFA. Every account sets up MFA at its first sign-in.
 Database: --database-url, DATABASE_URL, or the embedded database in --data-dir / OPSDECK_DATA_DIR.`;
 
-type Io = { out: (line: string) => void; err: (line: string) => void; readStdin: () => Promise<string> };
-
-const defaultIo: Io = {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-  readStdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks).toString("utf8");
-  },
-};
-
-const cliContext = (): ActionContext => ({ actor: null, ip: null, userAgent: "opsdeck-cli", requestId: `cli-${randomUUID()}` });
-
 function baseUrl(flag: string | undefined): string {
   if (flag) return flag;
   const parsed = bootEnvSchema.pick({ NEXTAUTH_URL: true, PORT: true }).safeParse(rawEnv());
   if (parsed.success && parsed.data.NEXTAUTH_URL) return parsed.data.NEXTAUTH_URL;
   return `http://localhost:${parsed.success ? parsed.data.PORT : 3000}`;
-}
-
-function audited<T>(action: string, resourceId: string | null, params: unknown, run: () => Promise<T>): Promise<T> {
-  return performAction(cliContext(), { action, permission: "public", resource: { type: "user", id: resourceId }, params: { ...(params as object), via: "cli" } }, run);
 }
 
 async function userIdByEmail(email: string): Promise<string> {
@@ -65,7 +45,7 @@ async function userIdByEmail(email: string): Promise<string> {
   return user.id;
 }
 
-export async function runUsersCli(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function runUsersCli(argv: string[], io: CliIo = processIo): Promise<number> {
   const command = argv[1];
   let flags;
   try {
@@ -107,13 +87,8 @@ export async function runUsersCli(argv: string[], io: Io = defaultIo): Promise<n
   }
   const password = flags["password-stdin"] ? (await io.readStdin()).replace(/\r?\n$/, "") : null;
 
-  let db;
-  try {
-    db = await openCliDatabase({ databaseUrl: flags["database-url"], dataDir: flags["data-dir"] });
-  } catch (error) {
-    io.err(`Could not open the database: ${isAppError(error) ? error.userMessage : error instanceof Error ? error.message : String(error)}`);
-    return 2;
-  }
+  const db = await openCliDatabaseOrExplain(flags, io);
+  if (!db) return 2;
   try {
     const address = email?.success ? email.data : "";
     if (command === "list") {

@@ -7,13 +7,10 @@
  *   break-glass disable --email E
  *   break-glass status
  */
-import { randomUUID } from "node:crypto";
-import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { ActionContext } from "../../actions/action-context";
-import { performAction } from "../../actions/perform-action";
-import { CliUsageError, openCliDatabase } from "../../cli/cli-database";
+import { auditedCliAction as audited, openCliDatabaseOrExplain, processIo, type CliIo } from "../../cli/cli-command";
+import { CliUsageError } from "../../cli/cli-database";
 import { prisma } from "../../db/prisma";
 import { AppError, isAppError } from "../../errors/app-error";
 import { BREAK_GLASS_DEFAULT_MINUTES, BREAK_GLASS_MAX_MINUTES, disableBreakGlass, enableBreakGlass, openBreakGlassWindows, parseBreakGlassMinutes } from "./break-glass";
@@ -29,26 +26,7 @@ their password and authenticator code for --minutes (default ${BREAK_GLASS_DEFAU
 Every use is audited and every admin sees a banner while a window is open. "disable" closes the window
 and ends the sessions it opened. Database: --database-url, DATABASE_URL, or --data-dir / OPSDECK_DATA_DIR.`;
 
-type Io = { out: (line: string) => void; err: (line: string) => void };
-
-const defaultIo: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
-
-const cliContext = (): ActionContext => ({ actor: null, ip: null, userAgent: "opsdeck-cli", requestId: `cli-${randomUUID()}` });
-
-/** Who ran the command, for the audit row (the OS account; "unknown" where the platform has none). */
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return "unknown";
-  }
-}
-
-function audited<T>(action: string, resourceId: string | null, params: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
-  return performAction(cliContext(), { action, permission: "public", resource: { type: "user", id: resourceId }, params: { ...params, via: "cli", osUser: osUser() } }, run);
-}
-
-export async function runBreakGlassCli(argv: string[], io: Io = defaultIo, clock: () => Date = () => new Date()): Promise<number> {
+export async function runBreakGlassCli(argv: string[], io: Pick<CliIo, "out" | "err"> = processIo, clock: () => Date = () => new Date()): Promise<number> {
   const command = argv[1];
   let flags;
   try {
@@ -88,13 +66,8 @@ export async function runBreakGlassCli(argv: string[], io: Io = defaultIo, clock
     return 2;
   }
 
-  let db;
-  try {
-    db = await openCliDatabase({ databaseUrl: flags["database-url"], dataDir: flags["data-dir"] });
-  } catch (error) {
-    io.err(`Could not open the database: ${isAppError(error) ? error.userMessage : error instanceof Error ? error.message : String(error)}`);
-    return 2;
-  }
+  const db = await openCliDatabaseOrExplain(flags, io);
+  if (!db) return 2;
   try {
     const now = clock();
     if (command === "status") {
