@@ -1,7 +1,7 @@
 /**
  * The dashboard's view of backups (real Postgres): a failed or interrupted last run is critical, a
  * schedule whose occurrence passed without a run is a warning, a later success clears the failure,
- * and a schedule made after its last occurrence is not "missed".
+ * and a schedule made (or last changed) after its last occurrence is not "missed".
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -30,13 +30,14 @@ async function run(service: string, status: string, createdAt: string, error: st
   );
 }
 
-async function schedule(service: string, cron: string, createdAt: string, enabled = true) {
-  await superuserQuery(db.url, `insert into backup_schedules (id, stack, service, cron, enabled, created_at, updated_at) values ($1, 'posthog', $2, $3, $4, $5, $5)`, [
+async function schedule(service: string, cron: string, createdAt: string, enabled = true, updatedAt = createdAt) {
+  await superuserQuery(db.url, `insert into backup_schedules (id, stack, service, cron, enabled, created_at, updated_at) values ($1, 'posthog', $2, $3, $4, $5, $6)`, [
     randomUUID(),
     service,
     cron,
     enabled,
     at(createdAt),
+    at(updatedAt),
   ]);
 }
 
@@ -83,8 +84,9 @@ describe("backups on the dashboard", () => {
     expect(await backupHealth(config, new Date(Date.parse("2026-11-25T02:00:00Z") + GRACE_MS - 60_000))).toEqual([]);
   });
 
-  it("a schedule made after its last occurrence is not missed; services that cannot be backed up are ignored", async () => {
+  it("a schedule made, re-enabled or re-timed after its last occurrence is not missed; services that cannot be backed up are ignored", async () => {
     await schedule("db", "0 2 * * *", "2026-11-25T09:00:00Z");
+    await schedule("redis", "0 2 * * *", "2026-11-01T00:00:00Z", true, "2026-11-25T08:00:00Z");
     await run("web", "failed", "2026-11-25T02:00:00Z", "not a backup service");
     expect(await backupHealth(config, NOW)).toEqual([]);
   });

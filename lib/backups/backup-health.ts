@@ -64,7 +64,9 @@ export async function backupHealth(config: StackConfig, now: Date = new Date()):
     const lastAsked = new Map(asked.map((r) => [`${r.stack}/${r.service}`, r.last.getTime()]));
     for (const s of schedules) {
       const due = previousOccurrence(s.cron, s.tz, now);
-      if (!due || due.getTime() <= s.createdAt.getTime()) continue; // not due since it was made
+      // Not due since it was made, or last changed (re-enabled, re-timed): the same rule as the missed-slot alert
+      // (lib/backups/check-missed-backups.ts), so the dashboard and the webhook agree.
+      if (!due || due.getTime() <= Math.max(s.createdAt.getTime(), s.updatedAt.getTime())) continue;
       if (now.getTime() - due.getTime() < GRACE_MS) continue;
       const last = lastAsked.get(`${s.stack}/${s.service}`) ?? 0;
       if (last >= due.getTime() - 60_000) continue; // a run was asked for at (or just before) the occurrence
