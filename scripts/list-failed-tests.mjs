@@ -1,11 +1,14 @@
 // Used by scripts/test-all.mjs: reads the Vitest and Playwright JSON reports.
-/** Names of failed tests, so the last lines of a CI log say what broke (the full output scrolls away). */
+/** Names of failed (and flaky) tests, so the last lines of a CI log say what broke (the full output scrolls away). */
 export function listFailedTests(vitest, e2e) {
   const names = [];
   for (const file of vitest?.testResults ?? []) {
     const rel = String(file.name ?? "").replace(process.cwd() + "/", "");
     const failedCases = (file.assertionResults ?? []).filter((t) => t.status === "failed");
     for (const t of failedCases) names.push(`vitest  ${rel} › ${t.fullName}\n        ${firstLine(t.failureMessages?.[0])}`);
+    for (const t of (file.assertionResults ?? []).filter((t) => t.status === "passed" && t.failureMessages?.length)) {
+      names.push(`vitest  ${rel} › ${t.fullName} (flaky: passed on retry)\n        ${firstLine(t.failureMessages[0])}`);
+    }
     if (!failedCases.length && file.status === "failed") names.push(`vitest  ${rel} (file failed)\n        ${firstLine(file.message)}`);
   }
   const walk = (suite, file) => {

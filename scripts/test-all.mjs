@@ -69,7 +69,7 @@ const failed =
 const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0);
 
 const failures = listFailedTests(vitest, e2e);
-if (failures.length) console.log(`\n──── failed tests ────\n${failures.join("\n")}`);
+if (failures.length) console.log(`\n──── failed and flaky tests ────\n${failures.join("\n")}`);
 console.log("\n──── summary ────");
 for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.name.padEnd(30)} ${r.seconds}s`);
 console.log(`total ${((Date.now() - t0) / 1000).toFixed(0)}s`);

@@ -79,7 +79,8 @@ afterAll(async () => {
 });
 
 it("dry run, restore and rollback through the actions and the stack config", async () => {
-  const ctx = contextFor(await signedInActor(await createTestUser({ role: "admin" })));
+  const admin = await createTestUser({ role: "admin" });
+  const ctx = contextFor(await signedInActor(admin));
   const rows = () => psqlIn(pg.target, "posthog", "select count(*) || ':' || coalesce(sum(v), 0) from flow").then((s) => s.trim());
   await psqlIn(pg.target, "posthog", "create table flow (id int primary key, v int); insert into flow select g, g * 2 from generate_series(1, 500) g;");
   const backup = await runBackup({ target: pg.target, requestedBy: { kind: "system", reason: "test" }, root });
@@ -103,7 +104,8 @@ it("dry run, restore and rollback through the actions and the stack config", asy
   expect(await rows()).toBe("500:250500");
   expect((await fixture.docker.getContainer(app.get("app").id).inspect()).State.Running).toBe(true);
 
-  const rollback = await executeAction(restoreRollbackAction, ctx, { runId: run.id, dropAndReplace: "on", confirmService: "db", reason: "undo" });
+  // A fresh sign-in (MFA just proved): the step-up window is 5 minutes, and a slow machine can spend that above.
+  const rollback = await executeAction(restoreRollbackAction, contextFor(await signedInActor(admin)), { runId: run.id, dropAndReplace: "on", confirmService: "db", reason: "undo" });
   if (!rollback.ok) throw new Error(rollback.error.message);
   expect(await finished(rollback.data.runId)).toMatchObject({ status: "succeeded", kind: "rollback" });
   expect(await rows()).toBe("100:10100");
