@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { superuserQuery, useMigratedTestDatabase } from "../../test/test-database";
 import { parseStackConfig } from "../stack/config";
-import { GRACE_MS, backupHealth } from "./backup-health";
+import { backupHealth } from "./backup-health";
+import { GRACE_MS } from "./missed-slots";
 
 let db: Awaited<ReturnType<typeof useMigratedTestDatabase>>;
 const config = parseStackConfig(
@@ -82,6 +83,16 @@ describe("backups on the dashboard", () => {
     expect(items).toEqual([{ level: "warn", subject: "Backup of db (posthog)", text: expect.stringContaining("due at 2026-11-25T02:00:00.000Z (0 2 * * *) did not run") }]);
     // 10 minutes after the occurrence: still within the grace.
     expect(await backupHealth(config, new Date(Date.parse("2026-11-25T02:00:00Z") + GRACE_MS - 60_000))).toEqual([]);
+  });
+
+  it("a frequent schedule whose runs stopped is missed on the dashboard too, with how many slots were missed", async () => {
+    // Every 5 minutes since 11:00; the runs stopped after 11:05. At 12:00 the slots up to 11:30 are past their grace.
+    await schedule("db", "*/5 * * * *", "2026-11-25T10:59:00Z");
+    await run("db", "succeeded", "2026-11-25T11:00:10Z");
+    await run("db", "succeeded", "2026-11-25T11:05:10Z");
+    expect(await backupHealth(config, NOW)).toEqual([
+      { level: "warn", subject: "Backup of db (posthog)", text: expect.stringContaining("due at 2026-11-25T11:30:00.000Z (*/5 * * * *) did not run (5 slots missed in the last 24 hours)") },
+    ]);
   });
 
   it("a schedule made, re-enabled or re-timed after its last occurrence is not missed; services that cannot be backed up are ignored", async () => {

@@ -2,31 +2,21 @@
  * What the dashboard must say about backups (the issue's "missed or failed runs are visible on the
  * dashboard"): per service of the stack config that can be backed up,
  * - critical when its newest finished run failed or was interrupted (with the error and when);
- * - warn when an enabled schedule's last occurrence passed more than GRACE_MS ago and no run of that
- *   service was asked for since (a console that was down at 02:00, a queue that did not fire).
+ * - warn when the latest slot of an enabled schedule that is past its grace was missed (a console that
+ *   was down at 02:00, a queue that did not fire), by the rule in missed-slots.ts that the
+ *   `backup.missed` alert uses too, with how many slots of the last day were missed.
  * Nothing here is an error when the service has never been backed up and has no schedule: that is
  * the Backups page's business, not an alarm.
  */
-import { CronExpressionParser } from "cron-parser";
 import { pool } from "../db/pool";
 import type { StackConfig } from "../stack/config";
 import { backupServices } from "./backup-target";
 import { listSchedules } from "./backup-schedules";
+import { findJudgedSlots } from "./missed-slots";
 
 export type BackupHealthItem = { level: "warn" | "critical"; subject: string; text: string };
 
-/** How late a scheduled run may start before it counts as missed (queues, a busy worker). */
-export const GRACE_MS = 30 * 60_000;
-
 type LatestRun = { stack: string; service: string; status: string; error: string | null; finishedAt: Date | null; createdAt: Date };
-
-function previousOccurrence(cron: string, tz: string, now: Date): Date | null {
-  try {
-    return CronExpressionParser.parse(cron.trim(), { tz, currentDate: now }).prev().toDate();
-  } catch {
-    return null; // an invalid stored cron is refused when saved; nothing to judge here
-  }
-}
 
 function shortError(error: string | null): string {
   const line = (error ?? "no error recorded").split("\n")[0]!.trim();
@@ -56,26 +46,18 @@ export async function backupHealth(config: StackConfig, now: Date = new Date()):
   }
 
   const schedules = (await listSchedules()).filter((s) => s.enabled && keys.includes(s.service));
-  if (schedules.length > 0) {
-    const { rows: asked } = await pool().query<{ stack: string; service: string; last: Date }>(
-      `select stack, service, max(created_at) as last from backup_runs where service = any($1) group by stack, service`,
-      [keys],
-    );
-    const lastAsked = new Map(asked.map((r) => [`${r.stack}/${r.service}`, r.last.getTime()]));
-    for (const s of schedules) {
-      const due = previousOccurrence(s.cron, s.tz, now);
-      // Not due since it was made, or last changed (re-enabled, re-timed): the same rule as the missed-slot alert
-      // (lib/backups/check-missed-backups.ts), so the dashboard and the webhook agree.
-      if (!due || due.getTime() <= Math.max(s.createdAt.getTime(), s.updatedAt.getTime())) continue;
-      if (now.getTime() - due.getTime() < GRACE_MS) continue;
-      const last = lastAsked.get(`${s.stack}/${s.service}`) ?? 0;
-      if (last >= due.getTime() - 60_000) continue; // a run was asked for at (or just before) the occurrence
-      items.push({
-        level: "warn",
-        subject: `Backup of ${s.service} (${s.stack})`,
-        text: `the scheduled backup due at ${due.toISOString()} (${s.cron}${s.tz === "UTC" ? "" : ` ${s.tz}`}) did not run; check that a console with OPSDECK_ROLE worker or all is running`,
-      });
-    }
+  for (const s of schedules) {
+    const judged = await findJudgedSlots(s, now);
+    const latest = judged[judged.length - 1];
+    if (!latest?.missed) continue; // nothing to judge yet, or the latest slot past its grace ran
+    const missed = judged.filter((j) => j.missed).length;
+    items.push({
+      level: "warn",
+      subject: `Backup of ${s.service} (${s.stack})`,
+      text:
+        `the scheduled backup due at ${latest.slot.toISOString()} (${s.cron}${s.tz === "UTC" ? "" : ` ${s.tz}`}) did not run` +
+        `${missed > 1 ? ` (${missed} slots missed in the last 24 hours)` : ""}; check that a console with OPSDECK_ROLE worker or all is running`,
+    });
   }
   return items;
 }

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { superuserQuery, useMigratedTestDatabase } from "../../test/test-database";
 import { parseStackConfig } from "../stack/config";
-import { GRACE_MS } from "./backup-health";
+import { GRACE_MS } from "./missed-slots";
 import { checkMissedBackups } from "./check-missed-backups";
 
 let db: Awaited<ReturnType<typeof useMigratedTestDatabase>>;

@@ -1,51 +1,21 @@
 /**
  * Missed scheduled backups, notified (the dashboard only shows them): run every 5 minutes by the
- * `backup-missed-check` job (backup-jobs.ts). A slot of an enabled schedule is missed by the same rule
- * as the dashboard's (backup-health.ts): it passed more than GRACE_MS ago and no run of that service
- * was asked for from a minute before it (until a minute before the schedule's next slot, so each
- * slot of a frequent schedule is judged on its own). Each missed slot POSTs `backup.missed` to
+ * `backup-missed-check` job (backup-jobs.ts). Which slots are missed is decided by missed-slots.ts,
+ * the rule the dashboard (backup-health.ts) uses too. Each missed slot POSTs `backup.missed` to
  * BACKUP_WEBHOOK_URL and writes the audit row `backup.missed` once: whoever inserts its
  * backup_missed_notices row (stack, service, slot) first — another replica, an earlier pass, a console
  * before a restart — sends it, nobody else.
- *
- * Which slots count: only those after the schedule was created or last changed (a new, re-enabled or
- * re-timed schedule is not "missed" for slots before it existed in that form), and only those of the
- * last MISSED_LOOKBACK_MS (a console down for a week reports the last day, not every slot since).
  */
-import { CronExpressionParser } from "cron-parser";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { pool } from "../db/pool";
 import { log } from "../log/logger";
 import { loadStackConfig, type StackConfig } from "../stack/config";
-import { GRACE_MS } from "./backup-health";
-import { listSchedules, type BackupSchedule } from "./backup-schedules";
+import { listSchedules } from "./backup-schedules";
 import { backupServices } from "./backup-target";
+import { findJudgedSlots, MISSED_LOOKBACK_MS } from "./missed-slots";
 import { notifyBackupProblem } from "./notify-failure";
 
-/** How far back a pass looks for missed slots. */
-export const MISSED_LOOKBACK_MS = 24 * 3600_000;
-/** A run asked for this long before a slot still counts for it (as on the dashboard). */
-const EARLY_MS = 60_000;
-/** Schedules fire at most every 5 minutes (assertReasonableCron): a day has at most 288 slots. */
-const MAX_SLOTS = 300;
-
 export type MissedSlot = { scheduleId: string; stack: string; service: string; cron: string; tz: string; slot: Date; error: string; webhookDelivered: boolean };
-
-/** The slots of `cron` in (from, until], and the first one after them. */
-function slotsBetween(cron: string, tz: string, from: Date, until: Date): { slots: Date[]; after: Date | null } {
-  const slots: Date[] = [];
-  try {
-    const it = CronExpressionParser.parse(cron.trim(), { tz, currentDate: from });
-    for (let i = 0; i < MAX_SLOTS; i++) {
-      const next = it.next().toDate();
-      if (next.getTime() > until.getTime()) return { slots, after: next };
-      slots.push(next);
-    }
-    return { slots, after: it.next().toDate() };
-  } catch {
-    return { slots, after: null }; // an invalid stored cron is refused when saved; nothing to judge here
-  }
-}
 
 /** "02:00 UTC slot on 2026-11-25", in the schedule's time zone. */
 function slotLabel(slot: Date, tz: string): string {
@@ -57,25 +27,6 @@ function slotLabel(slot: Date, tz: string): string {
   }
   const p = (type: string) => parts.find((x) => x.type === type)?.value ?? "";
   return `${p("hour")}:${p("minute")} ${tz} slot on ${p("year")}-${p("month")}-${p("day")}`;
-}
-
-async function missedSlotsOf(s: BackupSchedule, now: Date): Promise<Date[]> {
-  const since = new Date(Math.max(s.createdAt.getTime(), s.updatedAt.getTime(), now.getTime() - MISSED_LOOKBACK_MS));
-  const until = new Date(now.getTime() - GRACE_MS);
-  if (until.getTime() <= since.getTime()) return [];
-  const { slots, after } = slotsBetween(s.cron, s.tz, since, until);
-  if (slots.length === 0) return [];
-  const end = after ?? new Date(8.64e15);
-  const { rows } = await pool().query<{ at: Date }>(
-    `select created_at as at from backup_runs where stack = $1 and service = $2 and created_at >= $3 and created_at < $4 order by created_at`,
-    [s.stack, s.service, new Date(slots[0]!.getTime() - EARLY_MS), new Date(end.getTime() - EARLY_MS)],
-  );
-  const runs = rows.map((r) => r.at.getTime());
-  return slots.filter((slot, i) => {
-    const from = slot.getTime() - EARLY_MS;
-    const to = (slots[i + 1] ?? end).getTime() - EARLY_MS;
-    return !runs.some((t) => t >= from && t < to);
-  });
 }
 
 /**
@@ -90,7 +41,7 @@ export async function checkMissedBackups(options: { now?: Date; config?: StackCo
   const notified: MissedSlot[] = [];
   for (const s of schedules) {
     const fresh: { slot: Date; error: string }[] = [];
-    for (const slot of await missedSlotsOf(s, now)) {
+    for (const { slot } of (await findJudgedSlots(s, now)).filter((j) => j.missed)) {
       const { rowCount } = await pool().query(`insert into backup_missed_notices (stack, service, slot) values ($1, $2, $3) on conflict do nothing`, [s.stack, s.service, slot]);
       if (rowCount !== 1) continue; // already notified (an earlier pass, another replica)
       const error = `no backup started for the ${slotLabel(slot, s.tz)}`;
