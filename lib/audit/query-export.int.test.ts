@@ -279,9 +279,9 @@ describe("audit query and export", () => {
       expect((await exportRows()).slice(before).map((r) => r.outcome)).toEqual(["started"]); // committed before the first byte
       const lines = (await res.text()).split("\n").filter(Boolean);
       expect(lines.map((l) => (JSON.parse(l) as AuditRecord).id)).toEqual(expectedIds({ resource: "container", outcome: "failed" }));
-      await new Promise((r) => setTimeout(r, 100)); // the outcome row is written as the stream ends
+      // The outcome row is written as the stream ends.
+      await expect.poll(async () => (await exportRows()).slice(before).map((r) => r.outcome), { timeout: 10_000 }).toEqual(["started", "succeeded"]);
       const rows = (await exportRows()).slice(before);
-      expect(rows.map((r) => r.outcome)).toEqual(["started", "succeeded"]);
       expect(rows[0]!.params).toEqual({ format: "ndjson", filter: { resource: "container", outcome: "failed" } });
       expect(rows[0]!.actor_email).toBe("auditor@example.com");
     });
@@ -293,9 +293,8 @@ describe("audit query and export", () => {
       await reader.read();
       await reader.read();
       await reader.cancel();
-      await new Promise((r) => setTimeout(r, 200));
+      await expect.poll(async () => (await exportRows()).slice(before).map((r) => r.outcome), { timeout: 10_000 }).toEqual(["started", "failed"]);
       const rows = (await exportRows()).slice(before);
-      expect(rows.map((r) => r.outcome)).toEqual(["started", "failed"]);
       const sent = Number(/cancelled by the client after (\d+) rows/.exec(rows[1]!.error ?? "")?.[1]);
       expect(sent).toBeLessThan(200); // of 1300+: the producer waited for the reader instead of buffering everything
     });
