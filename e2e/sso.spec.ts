@@ -195,3 +195,33 @@ test("an SSO admin without console TOTP proves MFA again for a rollback by re-au
   const stepUps = await e2eQuery<AuditRow>("select action, outcome, params, error from audit_events where action = 'auth.mfa.step_up' and actor_email = $1 order by seq", [STEPPER_EMAIL]);
   expect(stepUps.at(-1)).toMatchObject({ outcome: "succeeded", params: { method: "oidc", provider: "testidp", subject: "stepper" } });
 });
+
+test("an admin checks the SSO setup on Admin → Single sign-on: the provider is ready, with the redirect URI to register and its group mapping", async ({ page, baseURL }) => {
+  await signInWithIdp(page, baseURL, "stepper", "pwd,mfa");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto(`${consoleOrigin(baseURL)}/admin`);
+  await page.getByRole("link", { name: /Single sign-on/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Single sign-on" })).toBeVisible();
+
+  const card = page.getByTestId("sso-provider-testidp");
+  await expect(card).toHaveAttribute("data-status", "ok"); // discovery and JWKS answered; nothing to fix
+  await expect(page.getByRole("region", { name: "Test IdP" }).getByText("Ready", { exact: true })).toBeVisible();
+  await expect(card.getByTestId("redirect-uri")).toHaveText(`${consoleOrigin(baseURL)}/api/auth/oidc/testidp/callback`);
+  await expect(card).toContainText(/answered in \d+ ms · \d+ signing keys?/);
+  await expect(card.getByRole("row", { name: /ops-admins/ })).toContainText("Admin");
+  await expect(card.getByRole("row", { name: /oncall/ })).toContainText("Operator");
+  await expect(card).toContainText(/Linked users\s*[1-9]\d* · last sign-in/);
+  expect(await page.content()).not.toContain(process.env.OPSDECK_OIDC_TESTIDP_SECRET!);
+  await page.screenshot({ path: "e2e/screenshots/admin-sso-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: "e2e/screenshots/admin-sso-390.png", fullPage: true });
+});
+
+test("an operator signed in by SSO opening Admin → Single sign-on gets the forbidden page", async ({ page, baseURL }) => {
+  await signInWithIdp(page, baseURL, "oncall", "pwd,mfa");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const response = await page.goto(`${consoleOrigin(baseURL)}/admin/sso`);
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+  await expect(page.getByTestId("sso-provider-testidp")).toHaveCount(0);
+});

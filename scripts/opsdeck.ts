@@ -3,9 +3,11 @@
  *   users create | list | reset-mfa | setup-link   (lib/users/cli-users.ts)
  *   audit verify                                  (lib/audit/cli-verify.ts)
  *   break-glass enable | disable | status         (lib/auth/break-glass/cli-break-glass.ts)
+ *   sso check                                     (lib/auth/oidc/cli-sso.ts)
  */
 import { runAuditVerifyCli } from "../lib/audit/cli-verify";
 import { BREAK_GLASS_USAGE, runBreakGlassCli } from "../lib/auth/break-glass/cli-break-glass";
+import { runSsoCli, SSO_USAGE } from "../lib/auth/oidc/cli-sso";
 import { runUsersCli, USERS_USAGE } from "../lib/users/cli-users";
 
 const USAGE = `Usage: npm run opsdeck -- <command> [flags]
@@ -20,6 +22,7 @@ Commands:
                                                                    password sign-in is off (default 60 min, max 1440)
   break-glass disable --email E                                    close that window and end its sessions
   break-glass status                                               list open break-glass windows
+  sso check [--url URL] [--json]                                   check the SSO providers now; print the redirect URIs
 
 Run a command with --help for its flags.`;
 
@@ -27,6 +30,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   users: (argv) => runUsersCli(argv),
   "audit verify": (argv) => runAuditVerifyCli(argv),
   "break-glass": (argv) => runBreakGlassCli(argv),
+  sso: (argv) => runSsoCli(argv),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -34,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   const run = (group && command && COMMANDS[`${group} ${command}`]) || (group && COMMANDS[group]);
   if (!run) {
     const helpOnly = argv.length === 0 || argv.includes("--help") || argv.includes("-h");
-    process[helpOnly ? "stdout" : "stderr"].write(`${group === "users" ? USERS_USAGE : group === "break-glass" ? BREAK_GLASS_USAGE : USAGE}\n`);
+    process[helpOnly ? "stdout" : "stderr"].write(`${group === "users" ? USERS_USAGE : group === "break-glass" ? BREAK_GLASS_USAGE : group === "sso" ? SSO_USAGE : USAGE}\n`);
     return helpOnly ? 0 : 2;
   }
   return run(argv);

@@ -280,3 +280,9 @@ export function publishRuntimeEnv(values: { DATABASE_URL: string; NEXTAUTH_SECRE
 export function trustRequestHostForAuth() {
   if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
 }
+
+/** The console's public URL (NEXTAUTH_URL) for commands run outside the server; undefined when unset or not a URL. */
+export function publicUrlEnv(source: Record<string, string | undefined> = process.env): string | undefined {
+  const result = z.url().safeParse(source.NEXTAUTH_URL?.trim());
+  return result.success ? result.data : undefined;
+}

@@ -15,3 +15,13 @@ export function requestOrigin(request: { headers: Headers; nextUrl: URL }, confi
   if (host && HOST.test(host)) return `${request.nextUrl.protocol}//${host}`;
   return request.nextUrl.origin;
 }
+
+/**
+ * The same origin for a page (Server Component), from its request headers: NEXTAUTH_URL when set, else
+ * the Host the browser used, over http (what the SSO routes send as redirect URI without NEXTAUTH_URL).
+ */
+export function pageOrigin(requestHeaders: Headers, configured: string | null = env().NEXTAUTH_URL ?? null): { origin: string; fromConfig: boolean } {
+  if (configured) return { origin: new URL(configured).origin, fromConfig: true };
+  const host = requestHeaders.get("host");
+  return { origin: host && HOST.test(host) ? `http://${host}` : "http://localhost", fromConfig: false };
+}

@@ -8,6 +8,7 @@ import { startTestIdp, type TestIdp } from "@/e2e/fixtures/oidc-idp";
 import { createTestUser } from "@/test/identity-fixtures";
 import { superuserQuery, useMigratedTestDatabase } from "@/test/test-database";
 import { checkSsoSetup, hasErrors } from "./check-sso-setup";
+import { runSsoCli } from "./cli-sso";
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();
@@ -92,5 +93,36 @@ describe("checking the SSO setup", () => {
     expect(check.providers).toEqual([]);
     expect(check.configProblems).toEqual(expect.arrayContaining([expect.stringMatching(/^OPSDECK_OIDC_PROVIDERS\[0\]\.id: /), expect.stringMatching(/^OPSDECK_OIDC_PROVIDERS\[0\]\.issuer: /)]));
     expect(hasErrors(check)).toBe(true);
+  });
+
+  async function cli(...args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runSsoCli(["sso", ...args, "--database-url", db.url], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  it("`opsdeck sso check` prints each provider with the redirect URI to register, and exits 1 only when one would fail sign-ins", async () => {
+    configure([corp()]);
+    const ready = await cli("check", "--url", "https://ops.example.com/some/path");
+    expect(ready.code).toBe(0);
+    expect(ready.out).toContain("Corp IdP (corp): READY");
+    expect(ready.out).toContain("redirect URI  https://ops.example.com/api/auth/oidc/corp/callback");
+    expect(ready.out).toMatch(/linked users +1, last sign-in 2026-11-30T08:00:00.000Z/);
+    expect(ready.out + ready.err).not.toContain(idp.clientSecret);
+
+    configure([corp(), corp({ id: "gone", name: "Gone", issuer: `http://127.0.0.1:${await closedPort()}` })]);
+    vi.stubEnv("NEXTAUTH_URL", ""); // no public URL configured: the default origin
+    const broken = await cli("check", "--json");
+    expect(broken.code).toBe(1);
+    const json = JSON.parse(broken.out) as { providers: { id: string; redirectUri: string; findings: { level: string }[] }[] };
+    expect(json.providers.map((p) => [p.id, p.findings.some((f) => f.level === "error")])).toEqual([
+      ["corp", false],
+      ["gone", true],
+    ]);
+    expect(json.providers[0]!.redirectUri).toBe("http://localhost:3000/api/auth/oidc/corp/callback");
+
+    expect((await cli("check", "--url", "ftp://x")).code).toBe(2);
+    expect((await cli("verify")).code).toBe(2);
   });
 });

@@ -152,9 +152,10 @@ function mappingByPrecedence(mapping: Record<string, string>): { group: string; 
 
 /**
  * Checks every configured provider (in parallel). `origin` is the console's public origin, for the
- * redirect URI (NEXTAUTH_URL, or the address the admin is using).
+ * redirect URI (NEXTAUTH_URL, or the address the admin is using). `countLinkedUsers: false` skips the
+ * database (a CLI check where it cannot be opened): linked users then read 0.
  */
-export async function checkSsoSetup(origin: string, options: { providers?: OidcProviderConfig[] } = {}): Promise<SsoSetupCheck> {
+export async function checkSsoSetup(origin: string, options: { providers?: OidcProviderConfig[]; countLinkedUsers?: boolean } = {}): Promise<SsoSetupCheck> {
   let passwordSignIn: SsoSetupCheck["passwordSignIn"];
   try {
     passwordSignIn = passwordSignInEnv();
@@ -168,7 +169,7 @@ export async function checkSsoSetup(origin: string, options: { providers?: OidcP
     if (error instanceof ConfigError) return { configProblems: error.problems, passwordSignIn, providers: [], checkedAt: new Date() };
     throw error;
   }
-  const linked = providers.length
+  const linked = providers.length && options.countLinkedUsers !== false
     ? await prisma().userIdentity.groupBy({ by: ["providerId"], where: { providerId: { in: providers.map((p) => p.id) } }, _count: { _all: true }, _max: { lastSignInAt: true } })
     : [];
   const checks = await Promise.all(
