@@ -188,6 +188,10 @@ test("with a break-glass window opened on the server, that admin signs in with p
   await expect(banner).toContainText("Break-glass access is open");
   await expect(banner).toContainText(email);
   await page.screenshot({ path: "e2e/screenshots/break-glass-banner-1280.png" });
+  // Admin → Single sign-on says so too: password sign-in off, and whose window is open until when.
+  await page.goto(`${ORIGIN}/admin/sso`);
+  await expect(page.getByText(/^Off: only single sign-on/)).toBeVisible();
+  await expect(page.getByTestId("break-glass-open")).toContainText(`Open for ${email} until`);
 
   const rows = await auditFor(email);
   expect(rows).toContainEqual({ action: "auth.break_glass.enable", outcome: "succeeded", params: expect.objectContaining({ via: "cli", minutes: 15 }) });

@@ -6,6 +6,7 @@ import { FormAlert } from "@/components/form-controls";
 import { CheckCircleIcon, CriticalIcon, RefreshIcon, WarningIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
 import { StatusBadge, type Status } from "@/components/status-badge";
+import { openBreakGlassWindows } from "@/lib/auth/break-glass/break-glass";
 import { requirePermission } from "@/lib/auth/require-permission";
 import { checkSsoSetup, type Finding, type ProviderCheck } from "@/lib/auth/oidc/check-sso-setup";
 import { ROLE_LABELS, type Role } from "@/lib/auth/policy";
@@ -133,8 +134,8 @@ function ProviderCard({ p, now }: { p: ProviderCheck; now: Date }) {
 export default async function SsoPage() {
   await requirePermission("users.manage", "/admin/sso");
   const { origin, fromConfig } = pageOrigin(await headers());
-  const check = await checkSsoSetup(origin);
   const now = new Date();
+  const [check, breakGlass] = await Promise.all([checkSsoSetup(origin), openBreakGlassWindows(now)]);
   return (
     <>
       <PageHeader
@@ -156,6 +157,16 @@ export default async function SsoPage() {
                 <span className="text-red-800">OPSDECK_PASSWORD_SIGNIN has a value the console does not understand (use on or off)</span>
               ) : (
                 "On, beside single sign-on. Set OPSDECK_PASSWORD_SIGNIN=off to allow single sign-on only."
+              )}
+            </Row>
+            <Row label="Break-glass">
+              {breakGlass.length ? (
+                <span className="font-medium text-red-800" data-testid="break-glass-open">
+                  Open for {breakGlass.map((w) => `${w.email} until ${formatUtc(w.until)}`).join("; ")}. Close it with{" "}
+                  <code className="font-mono text-xs">npm run opsdeck -- break-glass disable --email …</code>
+                </span>
+              ) : (
+                "no window open"
               )}
             </Row>
             <Row label="Providers">{check.providers.length || "none configured"}</Row>

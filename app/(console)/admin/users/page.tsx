@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Card } from "@/components/card";
 import { FormAlert } from "@/components/form-controls";
 import { PageHeader } from "@/components/page-header";
@@ -83,6 +84,11 @@ export default async function UsersPage() {
         {showSso ? (
           <Card
             title="Single sign-on sessions"
+            actions={
+              <Link href="/admin/sso" className="text-sm font-medium text-sky-700 hover:underline">
+                Check the SSO setup →
+              </Link>
+            }
             description={`${ssoUsers === 0 ? "No user signs in through an identity provider yet" : ssoUsers === 1 ? "1 user signs in through an identity provider" : `${ssoUsers} users sign in through an identity provider`}. Sign them all out to make a change at the identity provider (a removed group, a disabled account) take effect now instead of at their next sign-in.`}
           >
             <SsoSessionsCard providers={scopes} ssoUsers={ssoUsers} actorIsSso={users.some((u) => u.isSelf && u.identities.length > 0)} />
