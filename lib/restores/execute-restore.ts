@@ -30,6 +30,7 @@ import { STEP, buildRestorePlan, createDatabaseSql, dropTableSql, quoteLiteral }
 import { finishRestoreRun, insertRestoreRun, saveProgress, saveSteps, touchHeartbeat, type RestoreRunRow } from "./restore-runs";
 import type { RestoreTarget } from "./restore-target";
 import type { DependentLeftStopped, RequestedByUser, RestorePlan, StepRecord } from "./restore-types";
+import { emptyVolumePath } from "./volume-restore";
 import { verifyRestore, type RestoreVerification } from "./verify-restore";
 
 export type RestoreRequest = {
@@ -198,6 +199,7 @@ async function prepareTarget(target: BackupTarget, preflight: PreflightResult, d
     for (const f of ddl) await execText(target, chQuery(target, dropTableSql(f.database!, f.table!)));
     return `dropped ${ddl.length} table(s) if they existed`;
   }
+  if (target.kind === "volume" && dropAndReplace) return emptyVolumePath(target);
   return "nothing to prepare";
 }
 
@@ -289,7 +291,8 @@ async function execute(run: RestoreRunRow, req: RestoreRequest, preflight: Prefl
       });
 
       await step(STEP.verify, async () => {
-        verification = await verifyRestore(target, manifest, preflight.facts.databases);
+        const tar = target.kind === "volume" ? preflight.files.find((f) => f.format === "tar") : undefined;
+        verification = await verifyRestore(target, manifest, preflight.facts.databases, tar ? { backupTar: () => openBackupPlaintext(req.backupId, tar, { root }), dropAndReplace: req.choices.dropAndReplace } : undefined);
         if (!verification.ok) throw new Error(`the restored data does not match the backup: ${verification.summary}`);
         return verification.summary;
       });

@@ -26,8 +26,11 @@ import { engineCheck, encryptionKeyCheck, versionCheck } from "./compatibility";
 import { activeRestoreRun } from "./restore-runs";
 import type { RestoreTarget } from "./restore-target";
 import type { PreflightCheck, PreflightReport, RestoreFacts } from "./restore-types";
+import { canEmptyPath, volumeEntryCount } from "./volume-restore";
 
-export const RESTORABLE_ENGINES = ["postgres", "clickhouse", "redis"] as const;
+export const RESTORABLE_ENGINES = ["postgres", "clickhouse", "redis", "volume"] as const;
+/** Restore drills start a throwaway copy of the service's container: a database server, not an app that mounts a volume. */
+export const DRILL_ENGINES = ["postgres", "clickhouse", "redis"] as const;
 
 export type RestoreChoices = {
   /** The admin chose to drop what the target holds and replace it (Postgres: pg_restore --clean --if-exists). */
@@ -74,6 +77,7 @@ export function filesToRestore(manifest: Manifest, mapping: Array<{ from: string
   if (manifest.engine === "postgres") return manifest.files.filter((f) => f.format === "postgres-custom" && from.has(f.database ?? ""));
   if (manifest.engine === "clickhouse") return manifest.files.filter((f) => from.has(f.database ?? "")).sort((a, b) => clickhouseRestoreRank(a) - clickhouseRestoreRank(b));
   if (manifest.engine === "redis") return manifest.files.filter((f) => f.format === "redis-rdb");
+  if (manifest.engine === "volume") return manifest.files.filter((f) => f.format === "tar");
   return [];
 }
 
@@ -104,6 +108,7 @@ async function containerFreeBytes(target: BackupTarget, dir: string): Promise<nu
 async function dataDirectory(target: BackupTarget, description: EngineDescription): Promise<string | null> {
   if (target.kind === "redis") return (description.details as { rdbDir?: string }).rdbDir ?? "/data";
   if (target.kind === "clickhouse") return "/var/lib/clickhouse";
+  if (target.kind === "volume") return target.path ?? null;
   if (target.kind === "postgres") {
     const out = await execText(target, pgQueryCommand(target, "postgres", "show data_directory"), { timeoutMs: 15_000 }).catch(() => null);
     return out?.trim() || null;
@@ -204,6 +209,9 @@ export async function runPreflight(args: { backupId: string; root?: string; rest
         if (f.format === "redis-rdb") {
           const head = await readHead(args.backupId, f, root, 9);
           if (!/^REDIS\d{4}$/.test(head.toString("latin1"))) problems.push(`${f.path}: not an RDB file (no REDIS header)`);
+        } else if (f.format === "tar") {
+          const head = await readHead(args.backupId, f, root, 512);
+          if (head.subarray(257, 262).toString("latin1") !== "ustar") problems.push(`${f.path}: not a tar archive (no ustar header)`);
         } else if (f.format === "clickhouse-ddl") {
           const head = (await readHead(args.backupId, f, root, 64)).toString("utf8").trimStart();
           if (!/^(CREATE|ATTACH)\s/i.test(head)) problems.push(`${f.path}: not a CREATE statement`);
@@ -214,7 +222,7 @@ export async function runPreflight(args: { backupId: string; root?: string; rest
         key: "readable",
         title: "Dump readable",
         result: problems.length ? "fail" : "ok",
-        detail: problems.length ? problems.join("; ") : target.kind === "postgres" ? `pg_restore --list read ${pgChecked} dump(s) in ${target.service}'s container` : target.kind === "redis" ? "RDB header present" : `${files.filter((f) => f.format === "clickhouse-ddl").length} DDL statements parsed`,
+        detail: problems.length ? problems.join("; ") : target.kind === "postgres" ? `pg_restore --list read ${pgChecked} dump(s) in ${target.service}'s container` : target.kind === "redis" ? "RDB header present" : target.kind === "volume" ? "tar header present" : `${files.filter((f) => f.format === "clickhouse-ddl").length} DDL statements parsed`,
       });
     }
   } catch (error) {
@@ -252,10 +260,17 @@ export async function runPreflight(args: { backupId: string; root?: string; rest
   } else if (target.kind === "redis") {
     const keys = Number((description.details as { dbsize?: number }).dbsize ?? 0);
     if (keys > 0) holds.push(`${keys} key(s)`);
+  } else if (target.kind === "volume") {
+    const { count, truncated } = await volumeEntryCount(target);
+    if (count > 0) holds.push(`${truncated ? "more than " : ""}${count} file(s) and folder(s) in ${target.path}`);
+    if (count > 0 && choices.dropAndReplace) {
+      const problem = await canEmptyPath(target);
+      checks.push(problem ? { key: "empty-path", title: "Can empty the path", result: "fail", detail: problem } : { key: "empty-path", title: "Can empty the path", result: "ok", detail: `find and rm run in ${target.service}'s container: ${target.path} can be emptied before the restore` });
+    }
   }
   facts.targetEmpty = holds.length === 0;
   if (holds.length === 0) checks.push({ key: "target-empty", title: "Target empty", result: "ok", detail: "the target holds no data in what will be restored" });
-  else if (choices.dropAndReplace) checks.push({ key: "target-empty", title: "Target empty", result: "warn", detail: `not empty (${holds.join("; ")}): "drop and replace" was chosen, so it will be replaced${target.kind === "postgres" ? " (pg_restore --clean --if-exists)" : ""} after a safety backup` });
+  else if (choices.dropAndReplace) checks.push({ key: "target-empty", title: "Target empty", result: "warn", detail: `not empty (${holds.join("; ")}): "drop and replace" was chosen, so it will be replaced${target.kind === "postgres" ? " (pg_restore --clean --if-exists)" : target.kind === "volume" ? ` (${target.path} is emptied first)` : ""} after a safety backup` });
   else checks.push({ key: "target-empty", title: "Target empty", result: "needs_choice", detail: `the target is not empty (${holds.join("; ")}). Choose "drop and replace" explicitly to replace it, or restore into an empty target.` });
 
   // 7. Dependents stopped during the restore.

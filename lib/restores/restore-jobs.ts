@@ -10,6 +10,7 @@
 import type { PgBoss } from "pg-boss";
 import { log } from "../log/logger";
 import { loadStackConfig } from "../stack/config";
+import { DRILL_ENGINES } from "./preflight";
 import { restorableServices } from "./restorable-services";
 import { runRestoreDrill } from "./restore-drill";
 import { resolveRestoreTarget } from "./restore-target";
@@ -20,6 +21,9 @@ export const RESTORE_DRILL_CRON = "0 5 1 * *";
 export async function drillService(service: string): Promise<{ service: string; status: string; error: string | null }> {
   try {
     const { target } = await resolveRestoreTarget(service);
+    if (!(DRILL_ENGINES as readonly string[]).includes(target.kind)) {
+      return { service, status: "failed", error: `restore drills cover ${DRILL_ENGINES.join(", ")}; ${service} is a ${target.kind} service (restore it with the wizard instead)` };
+    }
     const result = await runRestoreDrill({ source: target, requestedBy: { userId: null, email: null } });
     if (result.status !== "succeeded") log.error("Restore drill failed", { service, runId: result.runId, error: result.error });
     return { service, status: result.status, error: result.error };
@@ -36,7 +40,7 @@ export async function registerRestoreDrillJobs(boss: PgBoss, options: { work?: b
   if (options.work === false) return;
   await boss.work<{ service?: string }>(RESTORE_DRILL_QUEUE, async (jobs) => {
     for (const job of jobs) {
-      const services = job.data.service ? [job.data.service] : (await restorableServices(await loadStackConfig())).map((s) => s.key);
+      const services = job.data.service ? [job.data.service] : (await restorableServices(await loadStackConfig())).filter((s) => s.drill).map((s) => s.key);
       const results = [];
       for (const service of services) results.push(await drillService(service));
       log.info("Restore drills finished", { results });

@@ -8,12 +8,14 @@
  * verify counts against the manifest → start dependents → wait until every container is healthy.
  * Counts are verified before the dependents start: the applications would change them.
  */
+import path from "node:path";
 import { chIdent, chQuery } from "../backups/engines/clickhouse";
 import { displayCommand } from "../backups/engines/command";
 import { engineFor } from "../backups/engines";
 import { pgQueryCommand, pgRestoreCommand } from "../backups/engines/postgres";
 import { redisCli } from "../backups/engines/redis";
 import type { BackupTarget, CommandDisplay, EngineDescription } from "../backups/engines/types";
+import { emptyPathCommand, volumeTargetPath } from "./volume-restore";
 import type { ManifestFile } from "../backups/manifest";
 import { maintenanceDatabase } from "./preflight";
 import type { PlanStep, RestoreFacts, RestoreKind, RestorePlan } from "./restore-types";
@@ -71,6 +73,9 @@ function restoreCommands(target: BackupTarget, files: ManifestFile[], facts: Res
       { kind: "archive", path: "(Docker API) start the container; Redis loads the RDB", note: "then PING until PONG (at most 60 s)" },
     ];
   }
+  if (target.kind === "volume") {
+    return files.map((f) => ({ kind: "archive", path: `PUT /containers/{id}/archive?path=${path.posix.dirname(volumeTargetPath(target))}`, note: `${f.path} (decrypted, decompressed, streamed; as docker cp)` }) as CommandDisplay);
+  }
   return [];
 }
 
@@ -103,10 +108,16 @@ export function buildRestorePlan(args: {
     const ddl = files.filter((f) => f.format === "clickhouse-ddl").sort((a, b) => rankDrop(b) - rankDrop(a));
     for (const f of ddl) prepare.push(displayCommand(chQuery(target, dropTableSql(f.database!, f.table!))));
   }
+  if (target.kind === "volume" && args.dropAndReplace) prepare.push(displayCommand(emptyPathCommand(target)));
   if (prepare.length) {
     steps.push({
       key: STEP.prepare,
-      title: target.kind === "postgres" ? `Create ${facts.databases.map((m) => m.into).join(", ")} if missing` : `Drop the ${prepare.length} table(s) the backup re-creates (drop and replace)`,
+      title:
+        target.kind === "postgres"
+          ? `Create ${facts.databases.map((m) => m.into).join(", ")} if missing`
+          : target.kind === "volume"
+            ? `Empty ${target.path} (drop and replace)`
+            : `Drop the ${prepare.length} table(s) the backup re-creates (drop and replace)`,
       commands: prepare,
     });
   }
@@ -116,7 +127,7 @@ export function buildRestorePlan(args: {
     commands: restoreCommands(target, files, facts, args.dropAndReplace),
     detail: `about ${Math.round(facts.restoreBytes / 1024)} KiB of dump data`,
   });
-  steps.push({ key: STEP.verify, title: "Verify table and row counts against the manifest", commands: [] });
+  steps.push({ key: STEP.verify, title: target.kind === "volume" ? "Verify every file and folder of the backup is back, with its size" : "Verify table and row counts against the manifest", commands: [] });
   if (deps.length) steps.push({ key: STEP.startDependents, title: `Start dependents: ${deps.map((d) => d.service).join(", ")}`, commands: [] });
   steps.push({ key: STEP.waitHealthy, title: "Wait until every container involved is healthy", commands: [] });
   if (target.kind === "postgres") {
@@ -125,6 +136,10 @@ export function buildRestorePlan(args: {
     notes.push("Roles (globals.sql) are not restored: they would overwrite the target's role passwords.");
   }
   if (target.kind === "redis") notes.push("Redis: the RDB replaces the whole dataset (every database); the server restarts without saving.");
+  if (target.kind === "volume") {
+    notes.push(args.dropAndReplace ? `Drop and replace: everything below ${target.path} is removed first, so the path holds exactly the backup.` : `Without drop and replace, files of the backup are added or overwritten; files the backup does not have stay.`);
+    notes.push("Stop the services that write to the volume while it is restored: list them as the service's dependents in the stack config.");
+  }
   return { steps, notes };
 }
 

@@ -4,6 +4,7 @@
  *   next to the manifest's figure, which is Postgres' estimate (reltuples) — a difference is a warning.
  * - ClickHouse: every table exists; MergeTree row counts must equal the manifest's (exact part counts).
  * - Redis: DBSIZE against the manifest's key count (keys with a TTL may have expired: a warning).
+ * - Volume: every entry of the backup's tar is back with the same type and size (volume-restore.ts).
  */
 import { chIdent, chQuery } from "../backups/engines/clickhouse";
 import { execText } from "../backups/engines/command";
@@ -11,7 +12,9 @@ import { pgQueryCommand } from "../backups/engines/postgres";
 import { redisCli } from "../backups/engines/redis";
 import type { BackupTarget } from "../backups/engines/types";
 import type { Manifest } from "../backups/manifest";
+import type { Readable } from "node:stream";
 import type { VerifyCheck } from "./restore-types";
+import { verifyVolumeRestore } from "./volume-restore";
 
 const EXACT_COUNTS = `select coalesce(json_agg(json_build_object('schema', n.nspname, 'name', c.relname,
     'rows', (xpath('/row/c/text()', query_to_xml(format('select count(*) as c from %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::bigint)), '[]'::json)
@@ -29,7 +32,12 @@ function summarize(checks: VerifyCheck[]): RestoreVerification {
   return { ok: fails.length === 0, checks, summary };
 }
 
-export async function verifyRestore(target: BackupTarget, manifest: Manifest, databases: Array<{ from: string; into: string }>): Promise<RestoreVerification> {
+export async function verifyRestore(
+  target: BackupTarget,
+  manifest: Manifest,
+  databases: Array<{ from: string; into: string }>,
+  volume?: { backupTar: () => Promise<Readable>; dropAndReplace: boolean },
+): Promise<RestoreVerification> {
   const checks: VerifyCheck[] = [];
   if (target.kind === "postgres") {
     for (const m of databases) {
@@ -77,6 +85,9 @@ export async function verifyRestore(target: BackupTarget, manifest: Manifest, da
     const out = await execText(target, redisCli(target, "INFO", "keyspace"));
     const actual = [...out.matchAll(/keys=(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
     checks.push({ what: "keys (every database)", expected, actual, result: expected === null || expected === actual ? "ok" : "warn", ...(expected === actual ? {} : { detail: "keys with a TTL may have expired since the backup" }) });
+  } else if (target.kind === "volume") {
+    if (!volume) throw new Error("a volume restore is verified against its backup's tar");
+    checks.push(...(await verifyVolumeRestore(target, await volume.backupTar(), volume.dropAndReplace)));
   }
   return summarize(checks);
 }

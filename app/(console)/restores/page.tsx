@@ -36,10 +36,10 @@ export default async function RestoresPage() {
         <Card title="New restore" description="Choose a backup, read the preflight and the plan, then confirm. Nothing changes before you confirm.">
           <RestoreWizard services={services} />
         </Card>
-        {services.length ? (
+        {services.some((s) => s.drill) ? (
           <Card title="Restore drills" description="Restore the latest backup into a throwaway container, verify the counts, remove it — production is not touched.">
             <div className="flex flex-wrap gap-3">
-              {services.map((s) => (
+              {services.filter((s) => s.drill).map((s) => (
                 <DrillButton key={s.key} service={s.key} />
               ))}
             </div>

@@ -221,7 +221,10 @@ export function RestoreWizard({ services }: { services: RestorableService[] }) {
         <div className="space-y-3 text-sm">
           <label className="flex items-start gap-2">
             <input type="checkbox" className="mt-0.5" checked={dropAndReplace} onChange={(e) => setDropAndReplace(e.target.checked)} />
-            <span><span className="font-medium">Drop and replace</span> — {service} already holds data and I want it replaced by the backup (a safety backup is taken first)</span>
+            <span>
+              <span className="font-medium">Drop and replace</span> — {service} already holds data and I want it replaced by the backup (a safety backup is taken first)
+              {engine === "volume" ? "; the path is emptied first, so files the backup does not have are removed" : ""}
+            </span>
           </label>
           {engine === "postgres" ? (
             <div className="max-w-md">
