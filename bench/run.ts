@@ -8,6 +8,7 @@ import { benchColdStart } from "./cold-start";
 import { benchDashboard } from "./dashboard";
 import { benchRestore } from "./restore";
 import { benchSso } from "./sso";
+import { benchVolumeRestore } from "./volume-restore";
 
 const benches: Record<string, { peer: string; run: () => Promise<string[][]> }> = {
   "cold-start": { peer: "embedded Postgres alone", run: benchColdStart },
@@ -16,6 +17,7 @@ const benches: Record<string, { peer: string; run: () => Promise<string[][]> }> 
   backup: { peer: "docker exec … pg_dump -Fc > file, same run, rounds interleaved", run: benchBackup },
   sso: { peer: "bare openid-client authorizationCodeGrant, same IdP, same run, rounds interleaved", run: benchSso },
   restore: { peer: "docker exec -i … pg_restore (same argv) < file, same run, rounds interleaved", run: benchRestore },
+  "volume-restore": { peer: "docker cp - <id>:<parent> < the same tar, same run, rounds interleaved", run: benchVolumeRestore },
 };
 
 const only = process.argv.slice(2);
