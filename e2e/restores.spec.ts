@@ -75,8 +75,8 @@ async function openRestores(page: Page) {
 }
 
 /** A named backup of restore-db through POST /api/v1/backups/runs (what Run now and upgrade scripts call), to the end. */
-async function takeBackup(page: Page, name: string): Promise<string> {
-  const started = await page.request.post("/api/v1/backups/runs", { data: { service: SERVICE, name } });
+async function takeBackup(page: Page, name: string, service = SERVICE): Promise<string> {
+  const started = await page.request.post("/api/v1/backups/runs", { data: { service, name } });
   expect(started.status(), await started.text()).toBe(202);
   const { runId } = (await started.json()) as { runId: string };
   let run: { status: string; backupId: string; error?: string | null } = { status: "queued", backupId: "" };
@@ -291,6 +291,49 @@ test("an admin undoes the restore from its report: the rollback restores the saf
   expect(await fingerprint()).toBe(damaged);
   expect(await fingerprint()).not.toBe(known);
   expect((await appState()).status).toBe("running");
+});
+
+test("an admin restores the uploads volume with the wizard: the path is emptied first, and every file of the backup is back", async ({ page }) => {
+  await signInAsNewUser(page, "admin");
+  const files = stack.get("files").container;
+  const listing = () => execIn(files, ["/bin/sh", "-c", "cd /data/uploads && find . -mindepth 1 | sort | while read f; do if [ -d \"$f\" ]; then echo \"d $f\"; else echo \"f $f $(md5sum < \"$f\" | cut -c1-32)\"; fi; done"]);
+  await execIn(files, ["/bin/sh", "-c", "mkdir -p /data/uploads/avatars && echo ada > /data/uploads/avatars/ada.png && head -c 200000 /dev/urandom > /data/uploads/export.bin"]);
+  const known = await listing();
+  const backupId = await takeBackup(page, "uploads-e2e", "restore-files");
+  await execIn(files, ["/bin/sh", "-c", "rm /data/uploads/avatars/ada.png && echo stray > /data/uploads/stray.txt"]);
+  expect(await listing()).not.toBe(known);
+
+  await openRestores(page);
+  const wizard = page.getByTestId("restore-wizard");
+  await wizard.getByLabel("Service to restore into").selectOption("restore-files");
+  await wizard.getByLabel("Filter backups by name").fill("uploads-e2e");
+  await wizard.locator(`[data-backup-id="${backupId}"]`).getByRole("radio").check();
+  await wizard.getByLabel(/Drop and replace/).check();
+  await expect(wizard).toContainText("the path is emptied first");
+  await wizard.getByRole("button", { name: "Run the preflight" }).click();
+  const checks = wizard.getByTestId("preflight-checks");
+  await expect(checks.locator('[data-check="target-empty"]')).toHaveAttribute("data-result", "warn", { timeout: 90_000 });
+  await expect(checks.locator('[data-check="target-empty"]')).toContainText("/data/uploads is emptied first");
+  await expect(checks.locator('[data-check="readable"]')).toContainText("tar header present");
+  await expect(checks.locator('[data-check="empty-path"]')).toHaveAttribute("data-result", "ok");
+  const plan = wizard.getByTestId("restore-plan");
+  await expect(plan).toContainText("Empty /data/uploads (drop and replace)");
+  await expect(plan).toContainText(`find /data/uploads -mindepth 1 -maxdepth 1 -exec rm -rf "{}" +`);
+  await expect(plan).toContainText("PUT /containers/{id}/archive?path=/data");
+  await shot(page, "restores-volume-preflight-1280");
+
+  const confirm = wizard.getByTestId("restore-confirm");
+  await confirm.getByLabel("Type restore-files to confirm").fill("restore-files");
+  await confirm.getByLabel("Reason").fill("e2e: an avatar was deleted by mistake");
+  await confirm.getByRole("button", { name: "Restore restore-files now" }).click();
+  await expect(page).toHaveURL(/\/restores\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+  const run = page.getByTestId("restore-run");
+  await expect(run).toHaveAttribute("data-status", "succeeded", { timeout: 180_000 });
+  const report = run.getByTestId("restore-report");
+  await expect(report.locator('[data-verify="/data/uploads: entries of the backup present"]')).toBeVisible();
+  await expect(run.locator('[data-step="prepare"]')).toContainText("removed");
+  await shot(page, "restores-volume-report-1280");
+  expect(await listing()).toBe(known); // the deleted avatar is back, the stray file gone
 });
 
 test("an operator has no Restores entry, gets the forbidden page, and a direct call of the restore action is denied and audited", async ({ page, baseURL }) => {

@@ -248,7 +248,7 @@ async function execute(run: RestoreRunRow, req: RestoreRequest, preflight: Prefl
         const outcome = await runBackup({ target, name: "pre-restore", requestedBy: { kind: "user", userId: req.requestedBy.userId, email: req.requestedBy.email }, root, auditCorrelationId: req.auditCorrelationId });
         if (outcome.status !== "succeeded") throw new Error(`the safety backup failed: ${outcome.error}`);
         safetyBackupId = outcome.backupId;
-        return `${outcome.backupId} (${outcome.manifest.totals.bytes} bytes, ${outcome.manifest.counts.tables} tables)`;
+        return `${outcome.backupId} (${outcome.manifest.totals.bytes} bytes${target.kind === "volume" ? "" : `, ${outcome.manifest.counts.tables} tables`})`;
       });
 
       await step(STEP.stopDependents, async () => {
