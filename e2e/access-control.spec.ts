@@ -54,3 +54,25 @@ test("pages run under the Content-Security-Policy without violations (scripts ca
   await expect(page.getByLabel("Email")).toHaveValue("csp-check@e2e.example.com");
   expect(violations).toEqual([]);
 });
+
+test("a form sent before the page's scripts run still works: the browser sends the Origin that server actions require", async ({ browser }) => {
+  // Scripts off: the sign-in form posts as plain HTML, as it does when someone clicks before the page has
+  // hydrated (a slow link, a busy machine). With Referrer-Policy no-referrer, such a POST carried
+  // `Origin: null`, Next.js refused the server action, and the user saw "Internal Server Error".
+  const email = uniqueEmail("nojs");
+  await opsdeckCli(["users", "create", "--email", email, "--role", "viewer", "--password-stdin"], E2E_PASSWORD);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(E2E_PASSWORD);
+    const posted = page.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname === "/sign-in");
+    await page.getByRole("button", { name: "Continue" }).click();
+    expect((await posted).headers()["origin"]).toBe(new URL(page.url()).origin);
+    await expect(page).toHaveURL(/\/sign-in\/enroll/);
+    await expect(page.getByText("Internal Server Error")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});

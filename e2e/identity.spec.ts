@@ -183,7 +183,7 @@ test.describe.serial("first admin, MFA and recovery codes", () => {
       expect(headers["content-security-policy"], path).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
       expect(headers["content-security-policy"], path).not.toContain("unsafe-eval");
       expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
-      expect(headers).toMatchObject({ "x-frame-options": "DENY", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" });
+      expect(headers).toMatchObject({ "x-frame-options": "DENY", "x-content-type-options": "nosniff", "referrer-policy": "same-origin" });
       expect(headers["strict-transport-security"], "no HSTS over plain http").toBeUndefined();
     }
     const cookies = await page.context().cookies();

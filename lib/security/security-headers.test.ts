@@ -29,7 +29,7 @@ describe("security headers", () => {
     expect(securityHeaders({ nonce: "n", dev: false, https: false })).toMatchObject({
       "X-Frame-Options": "DENY",
       "X-Content-Type-Options": "nosniff",
-      "Referrer-Policy": "no-referrer",
+      "Referrer-Policy": "same-origin",
     });
   });
 

@@ -29,7 +29,10 @@ export function securityHeaders(params: { nonce: string; dev: boolean; https: bo
     "Content-Security-Policy": contentSecurityPolicy(params),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    // same-origin, not no-referrer: no other site learns where a visitor came from, but a form posted before
+    // the page hydrates still carries `Origin` (no-referrer makes it "null"), which Next.js checks on
+    // every server action; without it the user got "Internal Server Error".
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     ...(params.https ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),

@@ -8,7 +8,8 @@ import { lookUpSetupToken } from "@/lib/auth/setup-tokens";
 import { AuthCard } from "../../auth-card";
 import { SetupForm } from "./setup-form";
 
-export const metadata: Metadata = { title: "Set up your account", referrer: "no-referrer" };
+// same-origin: the token in the URL never reaches another site, and a form posted before hydration keeps its Origin.
+export const metadata: Metadata = { title: "Set up your account", referrer: "same-origin" };
 
 const expiresAt = (date: Date) => date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 
