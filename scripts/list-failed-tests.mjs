@@ -16,7 +16,7 @@ export function listFailedTests(vitest, e2e) {
       for (const test of spec.tests ?? []) {
         if (test.status === "unexpected" || test.status === "flaky") {
           const error = test.results?.find((r) => r.error)?.error?.message;
-          names.push(`e2e     ${file}:${spec.line} › ${spec.title} (${test.status})\n        ${firstLine(error)}`);
+          names.push(`e2e     ${file}:${spec.line} › ${spec.title} (${test.status === "flaky" ? "flaky: passed on retry" : "failed"})\n        ${firstLine(error)}`);
         }
       }
     }
