@@ -25,10 +25,6 @@ export async function startContainer(ref: ContainerRef): Promise<void> {
   });
 }
 
-export async function isRunning(ref: ContainerRef): Promise<boolean> {
-  return (await ref.docker.getContainer(ref.id).inspect()).State.Running;
-}
-
 export type HealthReport = { name: string; state: string; health: string | null; ok: boolean };
 
 /** Polls until every container is running and healthy (or has no healthcheck); throws naming the ones that are not. */
@@ -50,15 +46,24 @@ export async function waitHealthy(refs: ContainerRef[], timeoutMs = 120_000, sig
   }
 }
 
-/** Starts a stopped container and waits until `ready` succeeds (e.g. the server answers a query). */
+/**
+ * Starts a stopped container and waits until `ready` succeeds (e.g. the server answers a query). The state is
+ * read again before every attempt: a container seen running may be on its way down (a kill that has not
+ * landed yet, e.g. a rollback right after the target died mid-restore), and would otherwise never be
+ * started. Returns whether this call started it.
+ */
 export async function ensureRunning(ref: ContainerRef, ready: () => Promise<unknown>, timeoutMs = 120_000): Promise<boolean> {
-  const wasRunning = await isRunning(ref);
-  if (!wasRunning) await startContainer(ref);
+  let started = false;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const state = (await ref.docker.getContainer(ref.id).inspect()).State;
+    if (!state.Running && !state.Restarting) {
+      await startContainer(ref);
+      started = true;
+    }
     try {
       await ready();
-      return !wasRunning;
+      return started;
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`${ref.name} did not answer within ${Math.round(timeoutMs / 1000)} s: ${error instanceof Error ? error.message : String(error)}`);
       await sleep(1000);
