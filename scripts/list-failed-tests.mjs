@@ -1,4 +1,7 @@
 // Used by scripts/test-all.mjs: reads the Vitest and Playwright JSON reports.
+/** A Vitest test that passed only on a retry: passed, with the earlier attempt's error kept. */
+export const isRetriedPass = (t) => t.status === "passed" && t.failureMessages?.length > 0;
+
 /** Names of failed (and flaky) tests, so the last lines of a CI log say what broke (the full output scrolls away). */
 export function listFailedTests(vitest, e2e) {
   const names = [];
@@ -6,7 +9,7 @@ export function listFailedTests(vitest, e2e) {
     const rel = String(file.name ?? "").replace(process.cwd() + "/", "");
     const failedCases = (file.assertionResults ?? []).filter((t) => t.status === "failed");
     for (const t of failedCases) names.push(`vitest  ${rel} › ${t.fullName}\n        ${firstLine(t.failureMessages?.[0])}`);
-    for (const t of (file.assertionResults ?? []).filter((t) => t.status === "passed" && t.failureMessages?.length)) {
+    for (const t of (file.assertionResults ?? []).filter(isRetriedPass)) {
       names.push(`vitest  ${rel} › ${t.fullName} (flaky: passed on retry)\n        ${firstLine(t.failureMessages[0])}`);
     }
     if (!failedCases.length && file.status === "failed") names.push(`vitest  ${rel} (file failed)\n        ${firstLine(file.message)}`);

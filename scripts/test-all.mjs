@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { listFailedTests } from "./list-failed-tests.mjs";
+import { isRetriedPass, listFailedTests } from "./list-failed-tests.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.CI ? "0" : "1" };
 const bin = (name) => `node_modules/.bin/${name}`;
@@ -66,7 +66,7 @@ const e2e = readJson(".test-reports/e2e.json");
 const passed = (vitest?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0);
 const failed =
   (vitest ? vitest.numFailedTests : 1) + (e2e ? (e2e.stats?.unexpected ?? 0) : built ? 1 : 0);
-const flaky = (e2e?.stats?.flaky ?? 0) + (vitest?.testResults ?? []).flatMap((f) => f.assertionResults ?? []).filter((t) => t.status === "passed" && t.failureMessages?.length).length;
+const flaky = (e2e?.stats?.flaky ?? 0) + (vitest?.testResults ?? []).flatMap((f) => f.assertionResults ?? []).filter(isRetriedPass).length;
 const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0);
 
 const failures = listFailedTests(vitest, e2e);

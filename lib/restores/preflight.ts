@@ -26,7 +26,7 @@ import { engineCheck, encryptionKeyCheck, versionCheck } from "./compatibility";
 import { activeRestoreRun } from "./restore-runs";
 import type { RestoreTarget } from "./restore-target";
 import type { PreflightCheck, PreflightReport, RestoreFacts } from "./restore-types";
-import { canEmptyPath, volumeEntryCount } from "./volume-restore";
+import { canEmptyPath, volumeHoldsFiles } from "./volume-restore";
 
 export const RESTORABLE_ENGINES = ["postgres", "clickhouse", "redis", "volume"] as const;
 /** Restore drills start a throwaway copy of the service's container: a database server, not an app that mounts a volume. */
@@ -261,9 +261,9 @@ export async function runPreflight(args: { backupId: string; root?: string; rest
     const keys = Number((description.details as { dbsize?: number }).dbsize ?? 0);
     if (keys > 0) holds.push(`${keys} key(s)`);
   } else if (target.kind === "volume") {
-    const { count, truncated } = await volumeEntryCount(target);
-    if (count > 0) holds.push(`${truncated ? "more than " : ""}${count} file(s) and folder(s) in ${target.path}`);
-    if (count > 0 && choices.dropAndReplace) {
+    const holdsFiles = await volumeHoldsFiles(target);
+    if (holdsFiles) holds.push(`${target.path} holds files`);
+    if (holdsFiles && choices.dropAndReplace) {
       const problem = await canEmptyPath(target);
       checks.push(problem ? { key: "empty-path", title: "Can empty the path", result: "fail", detail: problem } : { key: "empty-path", title: "Can empty the path", result: "ok", detail: `find and rm run in ${target.service}'s container: ${target.path} can be emptied before the restore` });
     }

@@ -27,18 +27,16 @@ export function volumeTargetPath(target: BackupTarget): string {
 /**
  * The entries of a tar stream below its top directory (the archive of /data holds "data/…": the names
  * here are relative to it, "" being the directory itself, which is left out). Contents are skipped.
- * Stops after `limit` entries (then `truncated`).
+ * Stops reading after `limit` entries.
  */
-export async function tarEntries(stream: Readable, limit = Number.POSITIVE_INFINITY): Promise<{ entries: TarEntry[]; truncated: boolean }> {
+export async function tarEntries(stream: Readable, limit = Number.POSITIVE_INFINITY): Promise<TarEntry[]> {
   const entries: TarEntry[] = [];
   const parser = extract();
-  let truncated = false;
   const done = new Promise<void>((resolve, reject) => {
     parser.on("entry", (header, body, next) => {
       const relative = header.name.replace(/^\.?\/*/, "").split("/").slice(1).join("/").replace(/\/$/, "");
       if (relative) entries.push({ name: relative, type: header.type ?? "file", size: header.type === "file" ? (header.size ?? 0) : 0 });
       if (entries.length >= limit) {
-        truncated = true;
         body.resume();
         parser.destroy();
         stream.destroy();
@@ -55,7 +53,7 @@ export async function tarEntries(stream: Readable, limit = Number.POSITIVE_INFIN
   });
   stream.pipe(parser);
   await done;
-  return { entries, truncated };
+  return entries;
 }
 
 async function containerArchive(target: BackupTarget): Promise<Readable | null> {
@@ -67,12 +65,14 @@ async function containerArchive(target: BackupTarget): Promise<Readable | null> 
   }
 }
 
-/** How many entries the path holds (counting stops at `limit`); 0 when it does not exist. */
-export async function volumeEntryCount(target: BackupTarget, limit = 1000): Promise<{ count: number; truncated: boolean }> {
+/**
+ * Whether the path holds anything. Reads the archive only up to its first entry below the path (the
+ * stream is then dropped): a volume of many gigabytes is not read to answer this.
+ */
+export async function volumeHoldsFiles(target: BackupTarget): Promise<boolean> {
   const archive = await containerArchive(target);
-  if (!archive) return { count: 0, truncated: false };
-  const { entries, truncated } = await tarEntries(archive, limit);
-  return { count: entries.length, truncated };
+  if (!archive) return false;
+  return (await tarEntries(archive, 1)).length > 0;
 }
 
 /** Removes everything below the path and keeps the path (a mount point): `find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`. */
@@ -91,16 +91,15 @@ export async function canEmptyPath(target: BackupTarget): Promise<string | null>
 }
 
 export async function emptyVolumePath(target: BackupTarget): Promise<string> {
-  const before = await volumeEntryCount(target, 100_000);
   await execText(target, emptyPathCommand(target), { timeoutMs: 30 * 60_000 });
-  return `removed ${before.truncated ? "more than " : ""}${before.count} entr${before.count === 1 ? "y" : "ies"} below ${target.path}`;
+  return `removed everything below ${target.path}`;
 }
 
 /** Every entry of the backup is back with the same type (and size, for files); entries the backup lacks are reported. */
 export async function verifyVolumeRestore(target: BackupTarget, backupTar: Readable, dropAndReplace: boolean): Promise<VerifyCheck[]> {
-  const expected = (await tarEntries(backupTar)).entries;
+  const expected = await tarEntries(backupTar);
   const archive = await containerArchive(target);
-  const actual = archive ? (await tarEntries(archive)).entries : [];
+  const actual = archive ? await tarEntries(archive) : [];
   const byName = new Map(actual.map((e) => [e.name, e]));
   const missing = expected.filter((e) => !byName.has(e.name));
   const differs = expected.filter((e) => {

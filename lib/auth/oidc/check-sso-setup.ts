@@ -9,6 +9,7 @@
 import * as oidc from "openid-client";
 import { ConfigError, passwordSignInEnv } from "../../config/env";
 import { prisma } from "../../db/prisma";
+import { isLoopback } from "./client";
 import { ROLE_PRECEDENCE, type OidcProviderConfig, oidcProviders } from "./config";
 import { oidcCallbackPath } from "./public-providers";
 
@@ -49,10 +50,6 @@ export type SsoSetupCheck = {
 };
 
 const TIMEOUT_SECONDS = 5;
-
-function isLoopback(url: URL): boolean {
-  return url.hostname === "localhost" || url.hostname === "127.0.0.1" || url.hostname === "[::1]";
-}
 
 function messageOf(error: unknown): string {
   if (error instanceof Error) {

@@ -9,7 +9,7 @@ import type { OidcProviderConfig } from "./config";
 const configurations = new Map<string, Promise<oidc.Configuration>>();
 
 /** Plain http is accepted only for a loopback issuer (a local test IdP), never for a real one. */
-function isLoopback(url: URL): boolean {
+export function isLoopback(url: URL): boolean {
   return url.hostname === "localhost" || url.hostname === "127.0.0.1" || url.hostname === "[::1]";
 }
 
